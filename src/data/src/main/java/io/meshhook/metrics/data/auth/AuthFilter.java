@@ -1,0 +1,65 @@
+package io.meshhook.metrics.data.auth;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.meshhook.metrics.data.auth.AuthConfig.CallerKind;
+import io.meshhook.metrics.data.problem.ProblemException;
+import io.quarkus.vertx.web.RouteFilter;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Authenticates every request to a protected path before any body is read, so an unauthenticated caller gets
+ * 401 (and a user calling a service function 403) whatever it sent, and nothing is parsed or written.
+ */
+@ApplicationScoped
+public class AuthFilter {
+
+    private final AuthConfig config;
+    private final TokenVerifier verifier;
+
+    AuthFilter(AuthConfig config, TokenVerifier verifier) {
+        this.config = config;
+        this.verifier = verifier;
+    }
+
+    @RouteFilter(RouteFilter.DEFAULT_PRIORITY + 100)
+    void authenticate(RoutingContext context) {
+        if (!isProtected(context.normalizedPath())) {
+            context.next();
+            return;
+        }
+        String header = context.request().getHeader("Authorization");
+        if (verifier.mayBlock()) {
+            context.vertx().<Caller>executeBlocking(() -> verifier.verify(header), false)
+                    .onSuccess(caller -> admit(context, caller))
+                    .onFailure(context::fail);
+            return;
+        }
+        try {
+            admit(context, verifier.verify(header));
+        } catch (ProblemException e) {
+            context.fail(e);
+        }
+    }
+
+    private void admit(RoutingContext context, Caller caller) {
+        boolean wantService = config.requiredCaller() == CallerKind.SERVICE;
+        if (caller.service() != wantService) {
+            context.fail(ProblemException.forbidden(wantService
+                    ? "This function accepts only the service-role token."
+                    : "This endpoint is for signed-in users; the service token cannot read tenant data."));
+            return;
+        }
+        context.put(Caller.CONTEXT_KEY, caller);
+        context.next();
+    }
+
+    private boolean isProtected(String path) {
+        for (String prefix : config.protectedPaths()) {
+            if (path.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,205 @@
+package io.meshhook.metrics.data.outcome;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.meshhook.metrics.data.problem.DatabaseFailures;
+import io.meshhook.metrics.data.problem.FieldError;
+import io.meshhook.metrics.data.problem.Problem;
+import io.meshhook.metrics.data.problem.ProblemException;
+import io.meshhook.metrics.data.reactive.EventLoopBridge;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+
+/**
+ * Records finished runs: validates a request whole, then writes it in one transaction and answers only after
+ * the commit. A run id is counted once; the same run id with another outcome is a conflict and changes nothing.
+ */
+@ApplicationScoped
+public class OutcomeRecorder {
+
+    /** The largest batch accepted in one request. */
+    public static final int MAX_BATCH = 1_000;
+    private static final String INVALID = "invalid-outcome";
+    private static final String INVALID_TITLE = "Invalid outcome";
+
+    private final Pool pool;
+    private final EventLoopBridge bridge;
+    private final OutcomePartitions partitions;
+    private final Clock clock;
+    private final RetentionConfig retention;
+
+    OutcomeRecorder(Pool pool, EventLoopBridge bridge, OutcomePartitions partitions, Clock clock,
+            RetentionConfig retention) {
+        this.pool = pool;
+        this.bridge = bridge;
+        this.partitions = partitions;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    /** Records one outcome sent as a JSON object. */
+    public Uni<RecordedOutcome> recordOne(JsonNode body) {
+        return Uni.createFrom().item(() -> {
+            List<FieldError> errors = new ArrayList<>();
+            RunOutcome outcome = parser().parse(requireBody(body), "", errors);
+            throwIfInvalid(errors);
+            return List.of(new Reported(outcome, ""));
+        }).chain(this::write).map(results -> results.get(0));
+    }
+
+    /** Records a batch {@code {"outcomes": [...]}}: all or nothing. */
+    public Uni<RecordedBatch> recordBatch(JsonNode body) {
+        return Uni.createFrom().item(() -> parseBatch(requireBody(body))).chain(this::write).map(RecordedBatch::of);
+    }
+
+    private List<Reported> parseBatch(JsonNode body) {
+        List<FieldError> errors = new ArrayList<>();
+        JsonNode items = body.isObject() ? body.get("outcomes") : null;
+        if (!body.isObject()) {
+            errors.add(new FieldError("body", "must be a JSON object with an outcomes array"));
+        } else if (items == null || !items.isArray()) {
+            errors.add(new FieldError("outcomes", "must be an array of outcomes"));
+        } else if (items.isEmpty()) {
+            errors.add(new FieldError("outcomes", "must contain at least 1 outcome"));
+        } else if (items.size() > MAX_BATCH) {
+            errors.add(new FieldError("outcomes", "must contain at most " + MAX_BATCH + " outcomes"));
+        }
+        throwIfInvalid(errors);
+        OutcomeParser parser = parser();
+        List<Reported> reported = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            String path = "outcomes[" + i + "]";
+            RunOutcome outcome = parser.parse(items.get(i), path, errors);
+            reported.add(new Reported(outcome, path));
+        }
+        throwIfInvalid(errors);
+        return reported;
+    }
+
+    private Uni<List<RecordedOutcome>> write(List<Reported> reported) {
+        List<Reported> unique = withoutRepeats(reported);
+        return bridge.onEventLoop(() -> Uni.createFrom()
+                .deferred(() -> partitions.ensure(unique.stream().map(r -> r.outcome().finishedAt()).toList())
+                        .chain(() -> pool.withTransaction(connection -> transaction(connection, unique))))
+                .onFailure(OutcomeRecorder::isMissingPartition).invoke(partitions::forget)
+                .onFailure(t -> DatabaseFailures.isRetryable(t) || isMissingPartition(t)).retry().atMost(3))
+                .map(inserted -> reported.stream()
+                        .map(r -> new RecordedOutcome(r.outcome().runId(),
+                                !inserted.remove(r.outcome().runId())))
+                        .toList());
+    }
+
+    /** A run id repeated inside one request is a duplicate when identical, and a conflict otherwise. */
+    private static List<Reported> withoutRepeats(List<Reported> reported) {
+        Map<UUID, Reported> first = new HashMap<>();
+        List<Reported> unique = new ArrayList<>(reported.size());
+        for (Reported r : reported) {
+            Reported earlier = first.putIfAbsent(r.outcome().runId(), r);
+            if (earlier == null) {
+                unique.add(r);
+            } else if (!earlier.outcome().fingerprint().equals(r.outcome().fingerprint())) {
+                throw conflict(List.of(new FieldError(r.field("runId"),
+                        "repeats " + earlier.field("runId") + " with a different outcome")));
+            }
+        }
+        return unique;
+    }
+
+    private Uni<Set<UUID>> transaction(SqlConnection connection, List<Reported> unique) {
+        return connection.preparedQuery(OutcomeSql.RECORD).execute(Tuple.of(toJson(unique))).chain(rows -> {
+            Row row = rows.iterator().next();
+            List<FieldError> unknown = Arrays.stream(row.getArrayOfIntegers("unknown_projects"))
+                    .map(ord -> new FieldError(unique.get(ord).field("projectId"), "is not a known project"))
+                    .toList();
+            throwIfInvalid(unknown);
+            Set<UUID> inserted = new HashSet<>(Arrays.asList(row.getArrayOfUUIDs("inserted")));
+            List<Reported> seenBefore = unique.stream().filter(r -> !inserted.contains(r.outcome().runId())).toList();
+            if (seenBefore.isEmpty()) {
+                return Uni.createFrom().item(inserted);
+            }
+            UUID[] ids = seenBefore.stream().map(r -> r.outcome().runId()).toArray(UUID[]::new);
+            return connection.preparedQuery(OutcomeSql.KNOWN_FINGERPRINTS).execute(Tuple.of(ids)).map(known -> {
+                Map<UUID, UUID> fingerprints = new HashMap<>();
+                known.forEach(k -> fingerprints.put(k.getUUID("run_id"), k.getUUID("fingerprint")));
+                List<FieldError> conflicts = seenBefore.stream()
+                        .filter(r -> !r.outcome().fingerprint().equals(fingerprints.get(r.outcome().runId())))
+                        .map(r -> new FieldError(r.field("runId"),
+                                "was already recorded with a different outcome (status, workflow or times differ)"))
+                        .toList();
+                if (!conflicts.isEmpty()) {
+                    throw conflict(conflicts);
+                }
+                return inserted;
+            });
+        });
+    }
+
+    private static JsonArray toJson(List<Reported> unique) {
+        JsonArray rows = new JsonArray();
+        for (int i = 0; i < unique.size(); i++) {
+            RunOutcome o = unique.get(i).outcome();
+            rows.add(new JsonObject().put("ord", i).put("run_id", o.runId().toString())
+                    .put("project_id", o.projectId().toString()).put("workflow_id", o.workflowId().toString())
+                    .put("workflow_slug", o.workflowSlug()).put("workflow_version", o.workflowVersion())
+                    .put("status", o.status().wireName()).put("trigger", o.trigger().wireName())
+                    .put("attempt", o.attempt()).put("retry_of", o.retryOf() == null ? null : o.retryOf().toString())
+                    .put("started_at", o.startedAt().toString()).put("finished_at", o.finishedAt().toString())
+                    .put("duration_ms", o.durationMs()).put("error_code", o.errorCode())
+                    .put("error_message", o.errorMessage()).put("error_step", o.errorStep())
+                    .put("fingerprint", o.fingerprint().toString()));
+        }
+        return rows;
+    }
+
+    private OutcomeParser parser() {
+        return new OutcomeParser(clock.instant(), retention.rollups());
+    }
+
+    private static JsonNode requireBody(JsonNode body) {
+        if (body == null || body.isMissingNode()) {
+            throw ProblemException.badRequest("A JSON request body is required.");
+        }
+        return body;
+    }
+
+    private static void throwIfInvalid(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.invalid(INVALID, INVALID_TITLE, errors));
+        }
+    }
+
+    private static ProblemException conflict(List<FieldError> conflicts) {
+        return new ProblemException(new Problem("/problems/outcome-conflict", "Outcome conflict", 409,
+                "A run id was reported before with a different outcome; nothing was changed.", conflicts));
+    }
+
+    private static boolean isMissingPartition(Throwable t) {
+        return t instanceof PgException pg && "23514".equals(pg.getSqlState())
+                && pg.getErrorMessage() != null && pg.getErrorMessage().contains("no partition");
+    }
+
+    /** An outcome with the path its fields are reported under ({@code ""} or {@code outcomes[3]}). */
+    private record Reported(RunOutcome outcome, String path) {
+        String field(String name) {
+            return path.isEmpty() ? name : path + "." + name;
+        }
+    }
+}
