@@ -9,40 +9,54 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import io.meshhook.metrics.data.auth.Caller;
 import io.meshhook.metrics.data.reactive.EventLoopBridge;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Runs a user's queries inside one transaction that first becomes role {@code authenticated} with the caller's
  * JWT claims, so PostgreSQL's row-level security decides which rows exist for that user. Application filters
- * are the second line of defence, never the only one.
+ * are the second line of defence, never the only one. Entity work gets a Hibernate Reactive session; aggregate
+ * SQL (arrays, time zones) gets a plain connection. Both become the user the same way.
  */
 @ApplicationScoped
 public class TenantScope {
 
-    static final String BECOME_USER = "select set_config('request.jwt.claims', :claims, true),"
+    private static final String BECOME_USER = "select set_config('request.jwt.claims', %s, true),"
             + " set_config('role', 'authenticated', true)";
 
     private final Mutiny.SessionFactory sessions;
+    private final Pool pool;
     private final EventLoopBridge bridge;
 
-    TenantScope(Mutiny.SessionFactory sessions, EventLoopBridge bridge) {
+    TenantScope(Mutiny.SessionFactory sessions, Pool pool, EventLoopBridge bridge) {
         this.sessions = sessions;
+        this.pool = pool;
         this.bridge = bridge;
     }
 
-    /** Runs the work as the calling user, under RLS, in one transaction. */
+    /** Runs entity work as the calling user, under RLS, in one transaction. */
     public <T> Uni<T> asUser(Caller caller, Function<Mutiny.Session, Uni<T>> work) {
-        if (caller.service()) {
-            throw new IllegalArgumentException("a service caller has no tenant scope");
-        }
+        requireUser(caller);
         return bridge.onEventLoop(() -> sessions.withTransaction(session -> session
-                .createNativeQuery(BECOME_USER)
+                .createNativeQuery(BECOME_USER.formatted(":claims"))
                 .setParameter("claims", caller.claimsJson())
                 .getSingleResult()
                 .chain(() -> work.apply(session))));
     }
 
-    /** Runs system work (recording, evaluation) as the service, in one transaction. */
-    public <T> Uni<T> asService(Function<Mutiny.Session, Uni<T>> work) {
-        return bridge.onEventLoop(() -> sessions.withTransaction(work::apply));
+    /** Runs SQL as the calling user, under RLS, in one transaction on one connection. */
+    public <T> Uni<T> queryAsUser(Caller caller, Function<SqlConnection, Uni<T>> work) {
+        requireUser(caller);
+        return bridge.onEventLoop(() -> pool.withTransaction(connection -> connection
+                .preparedQuery(BECOME_USER.formatted("$1"))
+                .execute(Tuple.of(caller.claimsJson()))
+                .chain(() -> work.apply(connection))));
+    }
+
+    private static void requireUser(Caller caller) {
+        if (caller.service()) {
+            throw new IllegalArgumentException("a service caller has no tenant scope");
+        }
     }
 }
