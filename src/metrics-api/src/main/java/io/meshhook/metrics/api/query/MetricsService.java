@@ -1,0 +1,234 @@
+package io.meshhook.metrics.api.query;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.meshhook.metrics.api.query.Responses.Aggregate;
+import io.meshhook.metrics.api.query.Responses.Change;
+import io.meshhook.metrics.api.query.Responses.FailedRun;
+import io.meshhook.metrics.api.query.Responses.Figures;
+import io.meshhook.metrics.api.query.Responses.RangeInfo;
+import io.meshhook.metrics.api.query.Responses.Summary;
+import io.meshhook.metrics.api.query.Responses.TopError;
+import io.meshhook.metrics.api.query.Responses.VersionFigures;
+import io.meshhook.metrics.api.query.Responses.WorkflowDetail;
+import io.meshhook.metrics.api.query.Responses.WorkflowSummary;
+import io.meshhook.metrics.api.query.RollupReader.Key;
+import io.meshhook.metrics.api.query.RollupReader.PeriodFigures;
+import io.meshhook.metrics.api.query.RollupReader.Workflow;
+import io.meshhook.metrics.data.auth.Caller;
+import io.meshhook.metrics.data.problem.Problem;
+import io.meshhook.metrics.data.problem.ProblemException;
+import io.meshhook.metrics.data.rates.RunCounts;
+import io.meshhook.metrics.data.tenant.TenantScope;
+import io.meshhook.metrics.data.time.TimeWindow;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Answers the two metrics endpoints from the rollups, in one tenant-scoped transaction each: what RLS lets the
+ * caller see is all there is. Always read from the database (no cache), so a read after a recorded run reflects it.
+ */
+@ApplicationScoped
+public class MetricsService {
+
+    private final TenantScope scope;
+    private final QueryParser parser;
+    private final Cursors cursors;
+    private final Clock clock;
+
+    MetricsService(TenantScope scope, QueryParser parser, Cursors cursors, Clock clock) {
+        this.scope = scope;
+        this.parser = parser;
+        this.cursors = cursors;
+        this.clock = clock;
+    }
+
+    /** Every workflow the caller can see, filtered, sorted and paged, plus the aggregate over all that match. */
+    public Uni<Summary> summary(Caller caller, MultiMap params) {
+        Instant now = clock.instant();
+        MetricsQuery query = parser.summary(params, now);
+        return scope.queryAsUser(caller, connection -> summary(new RollupReader(connection, query), query, now));
+    }
+
+    /** One workflow named by any of its versions' ids; 404 alike when it does not exist or is another tenant's. */
+    public Uni<WorkflowDetail> workflow(Caller caller, String id, MultiMap params) {
+        Instant now = clock.instant();
+        MetricsQuery query = parser.detail(params, now);
+        UUID workflowId = workflowId(id);
+        return scope.queryAsUser(caller, connection -> connection.preparedQuery(MetricsSql.RESOLVE)
+                .execute(Tuple.of(workflowId)).chain(rows -> {
+                    if (rows.size() == 0) {
+                        throw notFound();
+                    }
+                    Row row = rows.iterator().next();
+                    Key key = new Key(row.getUUID("project_id"), row.getString("workflow_slug"));
+                    return detail(connection, new RollupReader(connection, query), query, key, now);
+                }));
+    }
+
+    private Uni<Summary> summary(RollupReader reader, MetricsQuery query, Instant now) {
+        return reader.workflows().chain(workflows -> {
+            List<Key> keys = workflows.stream().map(Workflow::key).toList();
+            return reader.figures(keys).chain(figures -> {
+                List<WorkflowSummary> listed = new ArrayList<>();
+                for (Workflow w : workflows) {
+                    PeriodFigures f = figures.getOrDefault(w.key(), PeriodFigures.NONE);
+                    if (f.current().total() >= query.minRuns() && hasStatus(f.current(), query.statuses())) {
+                        listed.add(summaryOf(w, f, null, null));
+                    }
+                }
+                listed.sort(query.sort().comparator(query.descending()));
+                List<Key> listedKeys = listed.stream().map(w -> new Key(w.projectId(), w.workflowSlug())).toList();
+                int end = Math.min(listed.size(), query.offset() + query.limit());
+                List<WorkflowSummary> page = listed.subList(Math.min(query.offset(), end), end);
+                List<Key> pageKeys = page.stream().map(w -> new Key(w.projectId(), w.workflowSlug())).toList();
+                return reader.histograms(listedKeys).chain(histograms -> reader.series(listedKeys)
+                        .chain(series -> reader.sparklines(pageKeys).map(lines -> {
+                            List<WorkflowSummary> withDetail = page.stream().map(w -> {
+                                Key key = new Key(w.projectId(), w.workflowSlug());
+                                PeriodFigures f = figures.getOrDefault(key, PeriodFigures.NONE);
+                                return summaryOf(workflows.stream().filter(x -> x.key().equals(key)).findFirst()
+                                        .orElseThrow(), f, histograms.get(key),
+                                        Series.sparkline(query.window(), lines.get(key), now));
+                            }).toList();
+                            Aggregate aggregate = aggregate(query.window(), listedKeys, figures, histograms, series,
+                                    now);
+                            String next = end < listed.size() ? cursors.next(query, end) : null;
+                            return new Summary(range(query), aggregate, withDetail, next);
+                        })));
+            });
+        });
+    }
+
+    private Uni<WorkflowDetail> detail(SqlConnection connection, RollupReader reader, MetricsQuery query, Key key,
+            Instant now) {
+        TimeWindow w = query.window();
+        Tuple scoped = Tuple.from(List.of(key.projectId(), key.slug(), RollupReader.offset(w.from()),
+                RollupReader.offset(w.to()), query.triggers().toArray(String[]::new)));
+        scoped.addValue(query.version());
+        // one connection pipelines these queries; they are independent of each other
+        return Uni.combine().all().unis(reader.figures(List.of(key)), reader.histograms(List.of(key)),
+                reader.series(List.of(key)), connection.preparedQuery(MetricsSql.VERSIONS).execute(scoped),
+                connection.preparedQuery(MetricsSql.TOP_ERRORS).execute(Tuple.of(key.projectId(), key.slug(),
+                        RollupReader.offset(w.from().truncatedTo(ChronoUnit.HOURS)), RollupReader.offset(w.to()))),
+                connection.preparedQuery(MetricsSql.RECENT_FAILURES).execute(scoped)).asTuple().map(t -> {
+                    PeriodFigures f = t.getItem1().getOrDefault(key, PeriodFigures.NONE);
+                    List<VersionFigures> versions = versions(t.getItem4());
+                    VersionFigures last = versions.stream().filter(v -> v.lastRunAt() != null)
+                            .max(Comparator.comparing(VersionFigures::lastRunAt)).orElse(null);
+                    return new WorkflowDetail(range(query), key.projectId(), key.slug(), query.version(),
+                            Figures.of(f.current()), Figures.of(f.previous()),
+                            Change.between(f.current(), f.previous()),
+                            Series.durations(f.current(), f.durationSumMs(), f.durationMaxMs(), t.getItem2().get(key)),
+                            Series.points(w, t.getItem3(), now), topErrors(t.getItem5()), versions,
+                            last == null ? null : last.lastRunAt(), last == null ? null : last.lastRunStatus(),
+                            failedRuns(t.getItem6()));
+                });
+    }
+
+    private static WorkflowSummary summaryOf(Workflow w, PeriodFigures f, Integer[] histogram,
+            List<Double> sparkline) {
+        return new WorkflowSummary(w.key().projectId(), w.key().slug(), w.workflowIds(),
+                w.versions().stream().sorted().toList(), Figures.of(f.current()), Figures.of(f.previous()),
+                Change.between(f.current(), f.previous()),
+                histogram == null && sparkline == null
+                        ? null
+                        : Series.durations(f.current(), f.durationSumMs(), f.durationMaxMs(), histogram),
+                w.lastRunAt(), w.lastRunStatus(), sparkline);
+    }
+
+    private static Aggregate aggregate(TimeWindow window, List<Key> keys, Map<Key, PeriodFigures> figures,
+            Map<Key, Integer[]> histograms, List<RollupReader.Bucket> series, Instant now) {
+        RunCounts current = RunCounts.NONE;
+        RunCounts previous = RunCounts.NONE;
+        long sum = 0;
+        Long max = null;
+        for (Key key : keys) {
+            PeriodFigures f = figures.getOrDefault(key, PeriodFigures.NONE);
+            current = current.plus(f.current());
+            previous = previous.plus(f.previous());
+            sum += f.durationSumMs();
+            max = f.durationMaxMs() == null ? max : max == null ? f.durationMaxMs() : Math.max(max, f.durationMaxMs());
+        }
+        Integer[] histogram = Series.sum(keys.stream().map(histograms::get).filter(h -> h != null).toList());
+        return new Aggregate(keys.size(), Figures.of(current), Figures.of(previous),
+                Change.between(current, previous), Series.durations(current, sum, max, histogram),
+                Series.points(window, series, now));
+    }
+
+    private static boolean hasStatus(RunCounts c, List<String> statuses) {
+        if (statuses.isEmpty()) {
+            return true;
+        }
+        return statuses.stream().anyMatch(s -> switch (s) {
+            case "succeeded" -> c.succeeded() > 0;
+            case "failed" -> c.failed() > 0;
+            case "timed_out" -> c.timedOut() > 0;
+            default -> c.canceled() > 0;
+        });
+    }
+
+    private static RangeInfo range(MetricsQuery query) {
+        TimeWindow w = query.window();
+        return new RangeInfo(w.local(w.from()).toOffsetDateTime(), w.local(w.to()).toOffsetDateTime(), w.preset(),
+                w.zone().getId(), w.granularity().wireName(), w.local(w.previousFrom()).toOffsetDateTime(),
+                query.triggers(), "from and to are widened to whole 15-minute buckets; previous period = the same"
+                        + " length just before from");
+    }
+
+    private static List<VersionFigures> versions(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<VersionFigures> list = new ArrayList<>();
+        for (Row r : rows) {
+            RunCounts c = new RunCounts(r.getLong("succeeded"), r.getLong("failed"), r.getLong("timed_out"),
+                    r.getLong("canceled"), r.getLong("retried"));
+            list.add(new VersionFigures(r.getUUID("workflow_id"), r.getInteger("workflow_version"), Figures.of(c),
+                    RollupReader.instant(r, "last_run_at"), r.getString("last_run_status")));
+        }
+        return list;
+    }
+
+    private static List<TopError> topErrors(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<TopError> list = new ArrayList<>();
+        rows.forEach(r -> list.add(new TopError(r.getString("error_code"), r.getString("sample_message"),
+                r.getLong("occurrences"), RollupReader.instant(r, "last_seen_at"))));
+        return list;
+    }
+
+    private static List<FailedRun> failedRuns(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<FailedRun> list = new ArrayList<>();
+        rows.forEach(r -> list.add(new FailedRun(r.getUUID("run_id"), r.getInteger("workflow_version"),
+                r.getString("status"), RollupReader.instant(r, "finished_at"), r.getLong("duration_ms"),
+                r.getString("error_code"), r.getString("error_message"), r.getString("error_step"))));
+        return list;
+    }
+
+    private static UUID workflowId(String id) {
+        try {
+            UUID uuid = UUID.fromString(id == null ? "" : id);
+            if (uuid.toString().equalsIgnoreCase(id)) {
+                return uuid;
+            }
+        } catch (IllegalArgumentException e) {
+            // a malformed id names no workflow: the same 404 as an unknown one
+        }
+        throw notFound();
+    }
+
+    private static ProblemException notFound() {
+        return new ProblemException(Problem.of(404, "workflow-not-found", "Workflow not found",
+                "No workflow with this id is visible to you."));
+    }
+
+}

@@ -1,0 +1,136 @@
+package io.meshhook.metrics.api.query;
+
+/**
+ * The named, parameterised statements of metrics-api. They run inside a TenantScope transaction as role
+ * {@code authenticated}, so RLS has already removed other tenants' rows; filters come from the allow-listed
+ * query. Workflows are {@code (project_id, workflow_slug)}: all versions of a workflow share the slug. Only
+ * rollups are read for figures, so the cost follows the number of buckets, not the number of runs.
+ */
+final class MetricsSql {
+
+    private MetricsSql() {
+    }
+
+    /** $1 projects, $2 workflow ids, $3 slug text, $4 version. Every visible workflow with its versions. */
+    static final String WORKFLOWS = """
+            select m.project_id, m.workflow_slug,
+                array_agg(m.workflow_id order by m.workflow_version, m.workflow_id) as workflow_ids,
+                array_agg(distinct m.workflow_version) as versions,
+                max(m.last_run_at) as last_run_at,
+                (array_agg(m.last_run_status order by m.last_run_at desc nulls last))[1] as last_run_status
+            from workflow_run_metrics m
+            where (cardinality($1::uuid[]) = 0 or m.project_id = any($1))
+              and (cardinality($2::uuid[]) = 0 or (m.project_id, m.workflow_slug) in
+                    (select w.project_id, w.workflow_slug from workflow_run_metrics w where w.workflow_id = any($2)))
+              and ($3::text is null or strpos(lower(m.workflow_slug), lower($3)) > 0)
+              and ($4::integer is null or m.workflow_version = $4)
+            group by m.project_id, m.workflow_slug
+            """;
+
+    private static final String KEYS_AND_RANGE = """
+            from unnest($1::uuid[], $2::text[]) as k(project_id, workflow_slug)
+            join workflow_run_rollups r on r.project_id = k.project_id and r.workflow_slug = k.workflow_slug
+            where r.bucket_start >= $3 and r.bucket_start < $4 and r.trigger = any($5)
+              and ($6::integer is null or r.workflow_version = $6)
+            """;
+
+    /** $1/$2 keys, $3 previous-period start, $4 end, $5 triggers, $6 version, $7 current start. */
+    static final String FIGURES = """
+            select r.project_id, r.workflow_slug,
+                sum(r.succeeded) filter (where r.bucket_start >= $7) as succeeded,
+                sum(r.failed) filter (where r.bucket_start >= $7) as failed,
+                sum(r.timed_out) filter (where r.bucket_start >= $7) as timed_out,
+                sum(r.canceled) filter (where r.bucket_start >= $7) as canceled,
+                sum(r.retried) filter (where r.bucket_start >= $7) as retried,
+                sum(r.duration_sum_ms) filter (where r.bucket_start >= $7) as duration_sum_ms,
+                max(r.duration_max_ms) filter (where r.bucket_start >= $7) as duration_max_ms,
+                sum(r.succeeded) filter (where r.bucket_start < $7) as prev_succeeded,
+                sum(r.failed) filter (where r.bucket_start < $7) as prev_failed,
+                sum(r.timed_out) filter (where r.bucket_start < $7) as prev_timed_out,
+                sum(r.canceled) filter (where r.bucket_start < $7) as prev_canceled,
+                sum(r.retried) filter (where r.bucket_start < $7) as prev_retried
+            """ + KEYS_AND_RANGE + """
+            group by r.project_id, r.workflow_slug
+            """;
+
+    /** $1/$2 keys, $3 start, $4 end, $5 triggers, $6 version. Duration histogram per workflow. */
+    static final String HISTOGRAMS = """
+            select r.project_id, r.workflow_slug, h.i::integer as bucket, sum(h.n) as runs
+            from unnest($1::uuid[], $2::text[]) as k(project_id, workflow_slug)
+            join workflow_run_rollups r on r.project_id = k.project_id and r.workflow_slug = k.workflow_slug
+            cross join lateral unnest(r.duration_hist) with ordinality as h(n, i)
+            where r.bucket_start >= $3 and r.bucket_start < $4 and r.trigger = any($5)
+              and ($6::integer is null or r.workflow_version = $6) and h.n > 0
+            group by r.project_id, r.workflow_slug, h.i
+            """;
+
+    /** $1/$2 keys, $3 start, $4 end, $5 triggers, $6 version, $7 date_trunc field (null: 15m), $8 zone. */
+    static final String SERIES = """
+            select case when $7::text is null then r.bucket_start else date_trunc($7, r.bucket_start, $8) end
+                    as bucket,
+                sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
+                sum(r.canceled) as canceled
+            """ + KEYS_AND_RANGE + """
+            group by bucket
+            order by bucket
+            """;
+
+    /** As SERIES, per workflow: the summary's sparklines of one page. */
+    static final String SPARKLINES = """
+            select r.project_id, r.workflow_slug,
+                case when $7::text is null then r.bucket_start else date_trunc($7, r.bucket_start, $8) end
+                    as bucket,
+                sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
+                sum(r.canceled) as canceled
+            """ + KEYS_AND_RANGE + """
+            group by r.project_id, r.workflow_slug, bucket
+            """;
+
+    /** $1 any version's workflow id. The workflow it names, if the caller may see it. */
+    static final String RESOLVE = """
+            select project_id, workflow_slug from workflow_run_metrics where workflow_id = $1
+            """;
+
+    /** $1 project, $2 slug, $3 start, $4 end, $5 triggers, $6 version. Each version's figures and last run. */
+    static final String VERSIONS = """
+            select m.workflow_id, m.workflow_version, m.last_run_at, m.last_run_status,
+                coalesce(a.succeeded, 0) as succeeded, coalesce(a.failed, 0) as failed,
+                coalesce(a.timed_out, 0) as timed_out, coalesce(a.canceled, 0) as canceled,
+                coalesce(a.retried, 0) as retried
+            from workflow_run_metrics m
+            left join (
+                select r.workflow_id, sum(r.succeeded) as succeeded, sum(r.failed) as failed,
+                    sum(r.timed_out) as timed_out, sum(r.canceled) as canceled, sum(r.retried) as retried
+                from workflow_run_rollups r
+                where r.project_id = $1 and r.workflow_slug = $2 and r.bucket_start >= $3 and r.bucket_start < $4
+                  and r.trigger = any($5)
+                group by r.workflow_id
+            ) a on a.workflow_id = m.workflow_id
+            where m.project_id = $1 and m.workflow_slug = $2 and ($6::integer is null or m.workflow_version = $6)
+            order by m.workflow_version desc, m.workflow_id
+            """;
+
+    /** $1 project, $2 slug, $3 start (hour-aligned), $4 end. Top error codes (the error rollups are hourly). */
+    static final String TOP_ERRORS = """
+            select e.error_code, sum(e.occurrences) as occurrences, max(e.last_seen_at) as last_seen_at,
+                (array_agg(e.sample_message order by e.last_seen_at desc)
+                    filter (where e.sample_message is not null))[1] as sample_message
+            from workflow_run_error_rollups e
+            where e.project_id = $1 and e.workflow_slug = $2 and e.bucket_start >= $3 and e.bucket_start < $4
+            group by e.error_code
+            order by occurrences desc, last_seen_at desc
+            limit 10
+            """;
+
+    /** $1 project, $2 slug, $3 start, $4 end, $5 triggers, $6 version. The latest failed runs (raw, indexed). */
+    static final String RECENT_FAILURES = """
+            select o.run_id, o.workflow_version, o.status, o.finished_at, o.duration_ms, o.error_code,
+                o.error_message, o.error_step
+            from workflow_run_outcomes o
+            where o.project_id = $1 and o.workflow_slug = $2 and o.finished_at >= $3 and o.finished_at < $4
+              and o.trigger = any($5) and ($6::integer is null or o.workflow_version = $6)
+              and o.status in ('failed', 'timed_out')
+            order by o.finished_at desc
+            limit 20
+            """;
+}

@@ -1,0 +1,144 @@
+package io.meshhook.metrics.api.query;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.meshhook.metrics.data.rates.RunCounts;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Runs MetricsSql for one query on one tenant-scoped connection and maps rows to values. */
+final class RollupReader {
+
+    /** A workflow: its project and slug. */
+    record Key(UUID projectId, String slug) {
+    }
+
+    /** A visible workflow with its versions and last run (all time, from the counters). */
+    record Workflow(Key key, List<UUID> workflowIds, List<Integer> versions, Instant lastRunAt,
+            String lastRunStatus) {
+    }
+
+    /** Counts of one workflow in the current and previous period, with the duration sum and max. */
+    record PeriodFigures(RunCounts current, RunCounts previous, long durationSumMs, Long durationMaxMs) {
+        static final PeriodFigures NONE = new PeriodFigures(RunCounts.NONE, RunCounts.NONE, 0, null);
+    }
+
+    /** One bucket of a series, as counted. */
+    record Bucket(Instant start, RunCounts counts) {
+    }
+
+    private final SqlConnection connection;
+    private final MetricsQuery query;
+
+    RollupReader(SqlConnection connection, MetricsQuery query) {
+        this.connection = connection;
+        this.query = query;
+    }
+
+    Uni<List<Workflow>> workflows() {
+        return connection.preparedQuery(MetricsSql.WORKFLOWS).execute(Tuple.of(
+                query.projects().toArray(UUID[]::new), query.workflows().toArray(UUID[]::new),
+                query.slugContains(), query.version())).map(rows -> {
+                    List<Workflow> list = new ArrayList<>();
+                    for (Row r : rows) {
+                        list.add(new Workflow(key(r), List.of(r.getArrayOfUUIDs("workflow_ids")),
+                                List.of(r.getArrayOfIntegers("versions")), instant(r, "last_run_at"),
+                                r.getString("last_run_status")));
+                    }
+                    return list;
+                });
+    }
+
+    Uni<Map<Key, PeriodFigures>> figures(List<Key> keys) {
+        return run(MetricsSql.FIGURES, keys, query.window().previousFrom(), offset(query.window().from()))
+                .map(rows -> {
+                    Map<Key, PeriodFigures> figures = new HashMap<>();
+                    for (Row r : rows) {
+                        figures.put(key(r), new PeriodFigures(
+                                counts(r, ""), counts(r, "prev_"), number(r, "duration_sum_ms"),
+                                r.getLong("duration_max_ms")));
+                    }
+                    return figures;
+                });
+    }
+
+    Uni<Map<Key, Integer[]>> histograms(List<Key> keys) {
+        return run(MetricsSql.HISTOGRAMS, keys, query.window().from()).map(rows -> {
+            Map<Key, Map<Integer, Long>> sparse = new HashMap<>();
+            for (Row r : rows) {
+                sparse.computeIfAbsent(key(r), k -> new HashMap<>()).put(r.getInteger("bucket"), r.getLong("runs"));
+            }
+            Map<Key, Integer[]> histograms = new HashMap<>();
+            sparse.forEach((key, buckets) -> {
+                Integer[] h = new Integer[buckets.keySet().stream().max(Integer::compare).orElse(0)];
+                buckets.forEach((i, n) -> h[i - 1] = n.intValue());
+                histograms.put(key, h);
+            });
+            return histograms;
+        });
+    }
+
+    Uni<List<Bucket>> series(List<Key> keys) {
+        return run(MetricsSql.SERIES, keys, query.window().from(), query.window().granularity().sqlField(),
+                query.window().zone().getId()).map(rows -> {
+                    List<Bucket> buckets = new ArrayList<>();
+                    rows.forEach(r -> buckets.add(new Bucket(instant(r, "bucket"), counts(r, ""))));
+                    return buckets;
+                });
+    }
+
+    Uni<Map<Key, List<Bucket>>> sparklines(List<Key> keys) {
+        return run(MetricsSql.SPARKLINES, keys, query.window().from(), query.window().granularity().sqlField(),
+                query.window().zone().getId()).map(rows -> {
+                    Map<Key, List<Bucket>> lines = new HashMap<>();
+                    rows.forEach(r -> lines.computeIfAbsent(key(r), k -> new ArrayList<>())
+                            .add(new Bucket(instant(r, "bucket"), counts(r, ""))));
+                    return lines;
+                });
+    }
+
+    /** Runs a statement over keys with the shared parameters $1..$6 and then the extra ones. */
+    private Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> run(String sql, List<Key> keys, Instant start,
+            Object... extra) {
+        List<Object> params = new ArrayList<>(List.of(
+                keys.stream().map(Key::projectId).toArray(UUID[]::new),
+                keys.stream().map(Key::slug).toArray(String[]::new),
+                offset(start), offset(query.window().to()), query.triggers().toArray(String[]::new)));
+        params.add(query.version());
+        params.addAll(java.util.Arrays.asList(extra));
+        return connection.preparedQuery(sql).execute(Tuple.from(params));
+    }
+
+    static OffsetDateTime offset(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    private static Key key(Row r) {
+        return new Key(r.getUUID("project_id"), r.getString("workflow_slug"));
+    }
+
+    private static RunCounts counts(Row r, String prefix) {
+        return new RunCounts(number(r, prefix + "succeeded"), number(r, prefix + "failed"),
+                number(r, prefix + "timed_out"), number(r, prefix + "canceled"),
+                r.getColumnIndex(prefix + "retried") >= 0 ? number(r, prefix + "retried") : 0);
+    }
+
+    private static long number(Row r, String column) {
+        Long value = r.getLong(column);
+        return value == null ? 0 : value;
+    }
+
+    static Instant instant(Row r, String column) {
+        OffsetDateTime t = r.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+}
