@@ -70,6 +70,11 @@ public final class OutcomeParser {
         if (startedAt != null && finishedAt != null && finishedAt.isBefore(startedAt)) {
             f.error("finishedAt", "must not be before startedAt");
         }
+        // A start before 4713 BC (PostgreSQL's first timestamp), or early enough to overflow the duration in ms,
+        // would fail the write with a 500 instead of being refused; no real run outlasts the window it is counted in.
+        if (startedAt != null && finishedAt != null && startedAt.isBefore(finishedAt.minus(maxAge))) {
+            f.error("startedAt", "must not be more than " + maxAge.toDays() + " days before finishedAt");
+        }
         if (finishedAt != null && finishedAt.isAfter(now.plus(FUTURE_TOLERANCE))) {
             f.error("finishedAt", "must not be more than 5 minutes in the future");
         }
