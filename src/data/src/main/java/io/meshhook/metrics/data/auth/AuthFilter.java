@@ -56,7 +56,8 @@ public class AuthFilter {
 
     private boolean isProtected(String path) {
         for (String prefix : config.protectedPaths()) {
-            if (path.startsWith(prefix)) {
+            // "/recordOutcome" protects itself and what is below it, not "/recordOutcomez"
+            if (path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
                 return true;
             }
         }

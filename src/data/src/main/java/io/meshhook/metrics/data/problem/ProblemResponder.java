@@ -26,6 +26,8 @@ public class ProblemResponder {
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).failureHandler(this::respond);
+        // a path no route serves is a 404 problem too, not the server's HTML page
+        router.route().order(Integer.MAX_VALUE).handler(context -> context.fail(404));
     }
 
     void respond(RoutingContext context) {
