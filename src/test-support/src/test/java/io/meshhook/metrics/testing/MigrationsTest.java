@@ -1,0 +1,129 @@
+package io.meshhook.metrics.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The migrations apply to plain PostgreSQL, where they bring their own stand-ins for Supabase and MeshHook, and to
+ * a MeshHook database on Supabase, where they must not replace or alter anything MeshHook already has.
+ */
+class MigrationsTest {
+
+    private static final String FIXTURE = "/fixtures/meshhook-supabase.sql";
+    private static final List<String> OUR_TABLES = List.of("workflow_run_outcome_keys", "workflow_run_outcomes",
+            "workflow_run_metrics", "workflow_run_rollups", "workflow_run_error_rollups");
+
+    private final List<TestDatabase> databases = new ArrayList<>();
+
+    /** What the migrations are applied to. */
+    enum Start {
+        EMPTY, MESHHOOK
+    }
+
+    @AfterEach
+    void dropDatabases() {
+        databases.forEach(TestDatabase::close);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Start.class)
+    void shouldApplyTheMigrationsOnlyOnceWhenRunTwice(Start start) {
+        TestDatabase db = database(start);
+
+        assertThat(db.migrate()).isPositive();
+        assertThat(db.migrate()).isZero();
+    }
+
+    @Test
+    void shouldCreateTheSupabaseStandInsWhenTheDatabaseIsEmpty() {
+        TestDatabase db = database(Start.EMPTY);
+        db.migrate();
+        UUID owner = UUID.randomUUID();
+        UUID project = db.createProject(owner, "owned");
+        db.createProject(UUID.randomUUID(), "someone else's");
+
+        assertThat(db.queryAsUser(owner, "select auth.uid() as uid")).containsExactly(Map.of("uid", owner));
+        // a pooled connection keeps the setting as '' after a user's transaction, which must not break the service
+        assertThat(db.query("select auth.uid() is null as anonymous"
+                + " from (select set_config('request.jwt.claims', '', false)) as reused_connection"))
+                .containsExactly(Map.of("anonymous", true));
+        assertThat(db.queryAsUser(owner, "select user_project_ids() as id")).containsExactly(Map.of("id", project));
+        assertThat(columns(db, "projects")).extracting(column -> column.get("column_name"))
+                .containsExactly("id", "owner", "name", "created_at", "updated_at");
+        assertThat(db.query("select rolname, rolbypassrls from pg_roles"
+                + " where rolname in ('anon', 'authenticated', 'service_role')"))
+                .containsExactlyInAnyOrder(Map.of("rolname", "anon", "rolbypassrls", false),
+                        Map.of("rolname", "authenticated", "rolbypassrls", false),
+                        Map.of("rolname", "service_role", "rolbypassrls", true));
+    }
+
+    @Test
+    void shouldLeaveMeshHooksObjectsAsTheyWereWhenAppliedOnTopOfThem() {
+        TestDatabase db = database(Start.MESHHOOK);
+        String uidBefore = functionBody(db, "auth.uid()");
+        String projectIdsBefore = functionBody(db, "public.user_project_ids()");
+        List<Map<String, Object>> projectColumnsBefore = columns(db, "projects");
+
+        db.migrate();
+
+        assertThat(functionBody(db, "auth.uid()")).isEqualTo(uidBefore).contains("meshhook-fixture");
+        assertThat(functionBody(db, "public.user_project_ids()")).isEqualTo(projectIdsBefore)
+                .contains("meshhook-fixture");
+        assertThat(columns(db, "projects")).isEqualTo(projectColumnsBefore);
+        assertThat(db.query("select tgname from pg_trigger where tgrelid = 'public.projects'::regclass"
+                + " and not tgisinternal")).containsExactly(Map.of("tgname", "projects_updated_at"));
+        assertThat(
+                db.query("select policyname from pg_policies where schemaname = 'public' and tablename = 'projects'"))
+                .containsExactly(Map.of("policyname", "owners see their projects"));
+        assertThat(db.scalar("select count(*) from pg_publication_tables where pubname = 'supabase_realtime'"
+                + " and schemaname = 'public' and tablename = 'workflow_run_metrics'")).isOne();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Start.class)
+    void shouldEnableRowLevelSecurityAndShutAnonOutOfEveryTableWhenMigrated(Start start) {
+        TestDatabase db = database(start);
+        db.migrate();
+        List<String> tables = new ArrayList<>(OUR_TABLES);
+        // Supabase's default privileges grant every new table to anon, also a weekly partition made on demand
+        tables.add((String) db.query("select run_metrics_ensure_outcome_partition(now()) as name").get(0).get("name"));
+
+        assertThat(tables).allSatisfy(table -> assertThat(db.query("""
+                select relrowsecurity as rls,
+                    has_table_privilege('anon', oid, 'select, insert, update, delete, truncate, references, trigger')
+                        as anon,
+                    has_table_privilege('authenticated', oid, 'insert, update, delete, truncate, references, trigger')
+                        as authenticated_writes
+                from pg_class where oid = to_regclass(?)""", "public." + table)).as(table)
+                .containsExactly(Map.of("rls", true, "anon", false, "authenticated_writes", false)));
+    }
+
+    private TestDatabase database(Start start) {
+        TestDatabase db = TestDatabase.createEmpty(start.name().toLowerCase(Locale.ROOT));
+        databases.add(db);
+        if (start == Start.MESHHOOK) {
+            db.runScript(FIXTURE);
+        }
+        return db;
+    }
+
+    private static String functionBody(TestDatabase db, String signature) {
+        return (String) db.query("select prosrc from pg_proc where oid = to_regprocedure(?)", signature).get(0)
+                .get("prosrc");
+    }
+
+    private static List<Map<String, Object>> columns(TestDatabase db, String table) {
+        return db.query("select column_name, data_type, is_nullable, column_default from information_schema.columns"
+                + " where table_schema = 'public' and table_name = ? order by ordinal_position", table);
+    }
+}
