@@ -28,8 +28,7 @@ public class DatabaseResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.reactive.url", current.reactiveUrl(),
                 "quarkus.datasource.username", current.user(),
                 "quarkus.datasource.password", "",
-                "run-metrics.auth.jwt-secret", TestTokens.SECRET,
-                "run-metrics.auth.jwks-url", "");
+                "run-metrics.auth.jwt-secret", TestTokens.SECRET);
     }
 
     @Override

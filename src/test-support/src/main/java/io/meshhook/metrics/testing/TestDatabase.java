@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 import io.meshhook.metrics.migrate.Migrate;
@@ -37,7 +37,7 @@ public final class TestDatabase implements AutoCloseable {
     /** Creates an empty database with a unique name. */
     public static TestDatabase createEmpty(String purpose) {
         String name = "rm_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection c = DriverManager.getConnection(SERVER_URL, USER, "");
+        try (Connection c = open(SERVER_URL);
                 Statement s = c.createStatement()) {
             s.execute("create database " + name);
         } catch (SQLException e) {
@@ -141,7 +141,7 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Connection c = DriverManager.getConnection(SERVER_URL, USER, "");
+        try (Connection c = open(SERVER_URL);
                 Statement s = c.createStatement()) {
             s.execute("drop database if exists " + name + " with (force)");
         } catch (SQLException e) {
@@ -149,8 +149,18 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a connection with the driver class itself: DriverManager only offers drivers of the class loader that
+     * registered first, and each Quarkus test application (a test profile restarts it) has a loader of its own.
+     */
+    private static Connection open(String url) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        return new org.postgresql.Driver().connect(url, properties);
+    }
+
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), USER, "");
+        return open(jdbcUrl());
     }
 
     private static List<Map<String, Object>> query(Connection c, String sql, Object... params) throws SQLException {

@@ -11,10 +11,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "run-metrics.auth")
 public interface AuthConfig {
 
-    /** The Supabase project's JWT secret (HS256). Set this or {@link #jwksUrl()}. */
+    /** The Supabase project's JWT secret (HS256). Used when no {@link #jwksUrl()} is set. */
     Optional<String> jwtSecret();
 
-    /** A JWKS URL with the asymmetric keys (RS256 or ES256) that sign the tokens. Used when no secret is set. */
+    /** A JWKS URL with the asymmetric keys (RS256 or ES256) that sign the tokens; wins over the secret. */
     Optional<String> jwksUrl();
 
     /** The expected {@code iss} claim; any issuer when unset. */

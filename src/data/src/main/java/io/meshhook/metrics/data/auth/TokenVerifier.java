@@ -37,15 +37,16 @@ public class TokenVerifier {
     TokenVerifier(AuthConfig config) {
         this.config = config;
         JWTAuthContextInfo context = new JWTAuthContextInfo();
-        if (config.jwtSecret().isPresent()) {
+        // asymmetric keys win when both are configured: Supabase is moving projects from the shared secret to them
+        if (config.jwksUrl().isPresent()) {
+            context.setPublicKeyLocation(config.jwksUrl().get());
+            context.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256));
+            remoteKeys = true;
+        } else if (config.jwtSecret().isPresent()) {
             context.setSecretVerificationKey(new SecretKeySpec(
                     config.jwtSecret().get().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             context.setSignatureAlgorithm(Set.of(SignatureAlgorithm.HS256));
             remoteKeys = false;
-        } else if (config.jwksUrl().isPresent()) {
-            context.setPublicKeyLocation(config.jwksUrl().get());
-            context.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256));
-            remoteKeys = true;
         } else {
             throw new IllegalStateException("set run-metrics.auth.jwt-secret or run-metrics.auth.jwks-url");
         }
