@@ -160,7 +160,10 @@ public class MetricsService {
             current = current.plus(f.current());
             previous = previous.plus(f.previous());
             sum += f.durationSumMs();
-            max = f.durationMaxMs() == null ? max : max == null ? f.durationMaxMs() : Math.max(max, f.durationMaxMs());
+            if (f.durationMaxMs() != null) {
+                // not one ternary: mixing Long and long there unboxes a null max
+                max = max == null ? f.durationMaxMs() : Long.valueOf(Math.max(max, f.durationMaxMs()));
+            }
         }
         Integer[] histogram = Series.sum(keys.stream().map(histograms::get).filter(h -> h != null).toList());
         return new Aggregate(keys.size(), Figures.of(current), Figures.of(previous),
