@@ -1,5 +1,9 @@
 package io.meshhook.metrics.migrate;
 
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -9,8 +13,10 @@ import org.flywaydb.core.api.output.MigrateResult;
  * an empty PostgreSQL 15. Running it again applies nothing.
  *
  * <p>
- * Usage: {@code java -jar db-migrate.jar [jdbc-url [user [password]]]}, or RUN_METRICS_JDBC_URL,
- * RUN_METRICS_DB_USER and RUN_METRICS_DB_PASSWORD.
+ * Usage: {@code java -jar db-migrate-cli.jar [migrate|retention|reconcile|repair] [jdbc-url [user [password]]]},
+ * or RUN_METRICS_JDBC_URL, RUN_METRICS_DB_USER and RUN_METRICS_DB_PASSWORD; retention ages from
+ * RUN_METRICS_RETENTION_OUTCOMES_DAYS (30) and RUN_METRICS_RETENTION_ROLLUPS_DAYS (400). reconcile exits with 1
+ * when it finds drift.
  */
 public final class Migrate {
 
@@ -32,14 +38,45 @@ public final class Migrate {
                 .migrate();
     }
 
-    public static void main(String[] args) {
-        String url = arg(args, 0, "RUN_METRICS_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/run_metrics");
-        String user = arg(args, 1, "RUN_METRICS_DB_USER", "postgres");
-        String password = arg(args, 2, "RUN_METRICS_DB_PASSWORD", "");
-        MigrateResult result = apply(url, user, password);
-        System.out.printf("run-metrics schema at version %s (%d migration(s) applied)%n",
-                result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
-                result.migrationsExecuted);
+    public static void main(String[] args) throws java.sql.SQLException {
+        List<String> rest = new java.util.ArrayList<>(List.of(args));
+        String command = !rest.isEmpty() && !rest.get(0).startsWith("jdbc:") ? rest.remove(0) : "migrate";
+        String[] connection = rest.toArray(String[]::new);
+        String url = arg(connection, 0, "RUN_METRICS_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/run_metrics");
+        String user = arg(connection, 1, "RUN_METRICS_DB_USER", "postgres");
+        String password = arg(connection, 2, "RUN_METRICS_DB_PASSWORD", "");
+        if (command.equals("migrate")) {
+            MigrateResult result = apply(url, user, password);
+            System.out.printf("run-metrics schema at version %s (%d migration(s) applied)%n",
+                    result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
+                    result.migrationsExecuted);
+            return;
+        }
+        Duration keepOutcomes = Duration.ofDays(Long.parseLong(env("RUN_METRICS_RETENTION_OUTCOMES_DAYS", "30")));
+        Duration keepRollups = Duration.ofDays(Long.parseLong(env("RUN_METRICS_RETENTION_ROLLUPS_DAYS", "400")));
+        try (Connection c = java.sql.DriverManager.getConnection(url, user, password)) {
+            Maintenance maintenance = new Maintenance(c);
+            switch (command) {
+                case "retention" -> maintenance.applyRetention(keepOutcomes, keepRollups, 4)
+                        .forEach(System.out::println);
+                case "reconcile", "repair" -> {
+                    List<Maintenance.Drift> drift = maintenance.reconcile(keepOutcomes, command.equals("repair"));
+                    drift.forEach(d -> System.out.println(d));
+                    System.out.printf("%d drifted row(s)%s%n", drift.size(),
+                            command.equals("repair") && !drift.isEmpty() ? ", repaired" : "");
+                    if (command.equals("reconcile") && !drift.isEmpty()) {
+                        System.exit(1);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown command " + command
+                        + "; use migrate, retention, reconcile or repair");
+            }
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static String arg(String[] args, int index, String env, String fallback) {

@@ -46,6 +46,14 @@ class OutcomePartitions {
                 .collect().last().replaceWithVoid();
     }
 
+    /**
+     * Where complete raw weeks begin, as run_metrics_raw_complete_since computes it: the week after the one that
+     * holds {@code now - keep}. Older outcomes are counted but not stored raw.
+     */
+    static Instant rawCompleteSince(Instant now, java.time.Duration keep) {
+        return weekStart(week(now.minus(keep)) + 1).toInstant();
+    }
+
     /** Forgets what is known, after a write found a partition missing (dropped by retention meanwhile). */
     void forget() {
         known.clear();

@@ -1,6 +1,7 @@
 package io.meshhook.metrics.data.outcome;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -96,8 +97,11 @@ public class OutcomeRecorder {
 
     private Uni<List<RecordedOutcome>> write(List<Reported> reported) {
         List<Reported> unique = withoutRepeats(reported);
+        Instant rawSince = OutcomePartitions.rawCompleteSince(clock.instant(), retention.outcomes());
+        List<Instant> stored = unique.stream().map(r -> r.outcome().finishedAt()).filter(t -> !t.isBefore(rawSince))
+                .toList();
         return bridge.onEventLoop(() -> Uni.createFrom()
-                .deferred(() -> partitions.ensure(unique.stream().map(r -> r.outcome().finishedAt()).toList())
+                .deferred(() -> partitions.ensure(stored)
                         .chain(() -> pool.withTransaction(connection -> transaction(connection, unique))))
                 .onFailure(OutcomeRecorder::isMissingPartition).invoke(partitions::forget)
                 .onFailure(t -> DatabaseFailures.isRetryable(t) || isMissingPartition(t)).retry().atMost(3))
@@ -124,32 +128,34 @@ public class OutcomeRecorder {
     }
 
     private Uni<Set<UUID>> transaction(SqlConnection connection, List<Reported> unique) {
-        return connection.preparedQuery(OutcomeSql.RECORD).execute(Tuple.of(toJson(unique))).chain(rows -> {
-            Row row = rows.iterator().next();
-            List<FieldError> unknown = Arrays.stream(row.getArrayOfIntegers("unknown_projects"))
-                    .map(ord -> new FieldError(unique.get(ord).field("projectId"), "is not a known project"))
-                    .toList();
-            throwIfInvalid(unknown);
-            Set<UUID> inserted = new HashSet<>(Arrays.asList(row.getArrayOfUUIDs("inserted")));
-            List<Reported> seenBefore = unique.stream().filter(r -> !inserted.contains(r.outcome().runId())).toList();
-            if (seenBefore.isEmpty()) {
-                return Uni.createFrom().item(inserted);
-            }
-            UUID[] ids = seenBefore.stream().map(r -> r.outcome().runId()).toArray(UUID[]::new);
-            return connection.preparedQuery(OutcomeSql.KNOWN_FINGERPRINTS).execute(Tuple.of(ids)).map(known -> {
-                Map<UUID, UUID> fingerprints = new HashMap<>();
-                known.forEach(k -> fingerprints.put(k.getUUID("run_id"), k.getUUID("fingerprint")));
-                List<FieldError> conflicts = seenBefore.stream()
-                        .filter(r -> !r.outcome().fingerprint().equals(fingerprints.get(r.outcome().runId())))
-                        .map(r -> new FieldError(r.field("runId"),
-                                "was already recorded with a different outcome (status, workflow or times differ)"))
-                        .toList();
-                if (!conflicts.isEmpty()) {
-                    throw conflict(conflicts);
-                }
-                return inserted;
-            });
-        });
+        return connection.preparedQuery(OutcomeSql.RECORD)
+                .execute(Tuple.of(toJson(unique), (double) retention.outcomes().toSeconds())).chain(rows -> {
+                    Row row = rows.iterator().next();
+                    List<FieldError> unknown = Arrays.stream(row.getArrayOfIntegers("unknown_projects"))
+                            .map(ord -> new FieldError(unique.get(ord).field("projectId"), "is not a known project"))
+                            .toList();
+                    throwIfInvalid(unknown);
+                    Set<UUID> inserted = new HashSet<>(Arrays.asList(row.getArrayOfUUIDs("inserted")));
+                    List<Reported> seenBefore = unique.stream().filter(r -> !inserted.contains(r.outcome().runId()))
+                            .toList();
+                    if (seenBefore.isEmpty()) {
+                        return Uni.createFrom().item(inserted);
+                    }
+                    UUID[] ids = seenBefore.stream().map(r -> r.outcome().runId()).toArray(UUID[]::new);
+                    return connection.preparedQuery(OutcomeSql.KNOWN_FINGERPRINTS).execute(Tuple.of(ids)).map(known -> {
+                        Map<UUID, UUID> fingerprints = new HashMap<>();
+                        known.forEach(k -> fingerprints.put(k.getUUID("run_id"), k.getUUID("fingerprint")));
+                        List<FieldError> conflicts = seenBefore.stream()
+                                .filter(r -> !r.outcome().fingerprint().equals(fingerprints.get(r.outcome().runId())))
+                                .map(r -> new FieldError(r.field("runId"),
+                                        "was already recorded with a different outcome (status, workflow or times differ)"))
+                                .toList();
+                        if (!conflicts.isEmpty()) {
+                            throw conflict(conflicts);
+                        }
+                        return inserted;
+                    });
+                });
     }
 
     private static JsonArray toJson(List<Reported> unique) {

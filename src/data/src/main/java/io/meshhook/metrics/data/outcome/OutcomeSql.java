@@ -33,6 +33,8 @@ final class OutcomeSql {
                 select project_id, workflow_slug, finished_at, run_id, workflow_id, workflow_version, status, trigger,
                     attempt, retry_of, started_at, duration_ms, error_code, error_message, error_step
                 from fresh
+                -- late arrivals older than the raw retention are counted, not stored: their week may be gone
+                where finished_at >= run_metrics_raw_complete_since(make_interval(secs => $2))
             ), counters as (
                 insert into workflow_run_metrics as m (project_id, workflow_id, workflow_slug, workflow_version,
                     success_count, failure_count, timed_out_count, canceled_count, test_run_count, last_run_id,

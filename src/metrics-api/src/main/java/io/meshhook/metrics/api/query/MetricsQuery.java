@@ -15,7 +15,9 @@ record MetricsQuery(TimeWindow window, List<UUID> projects, List<UUID> workflows
 
     /** The filters that define a listing, for binding cursors to it (limit and offset excluded). */
     String listingKey() {
-        return String.join("|", window.from().toString(), window.to().toString(), window.zone().getId(),
+        // a preset slides with time: bind to the preset, not to the instants it gave, or the cursor dies in 15 min
+        String range = window.preset() != null ? window.preset() : window.from() + "/" + window.to();
+        return String.join("|", range, window.zone().getId(),
                 window.granularity().wireName(), projects.toString(), workflows.toString(),
                 String.valueOf(slugContains),
                 String.valueOf(version), statuses.toString(), triggers.toString(), Long.toString(minRuns),

@@ -1,0 +1,132 @@
+package io.meshhook.metrics.record;
+
+import static io.meshhook.metrics.record.Outcomes.outcome;
+import static io.meshhook.metrics.record.Outcomes.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.meshhook.metrics.migrate.Maintenance;
+import io.meshhook.metrics.migrate.Maintenance.Drift;
+import io.meshhook.metrics.testing.DatabaseResource;
+import io.meshhook.metrics.testing.TestDatabase;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Reconcile and retention on data recorded through the real path. Test classes run one after the other and each
+ * builds its own data, so dropping partitions and pruning rollups here cannot pull data from under another test.
+ */
+@QuarkusTest
+@QuarkusTestResource(DatabaseResource.class)
+class MaintenanceTest {
+
+    private static final Duration RAW_KEPT = Duration.ofDays(30);
+
+    TestDatabase db;
+    UUID project;
+    UUID workflow;
+
+    @BeforeEach
+    void newProject() {
+        db = DatabaseResource.database();
+        project = db.createProject(UUID.randomUUID(), "maintenance test");
+        workflow = UUID.randomUUID();
+    }
+
+    @Test
+    void shouldFindAndRepairACorruptedCounterAndRollupWhenReconciling() throws SQLException {
+        Instant t = Instant.now().minus(1, ChronoUnit.HOURS);
+        for (String status : List.of("succeeded", "succeeded", "failed", "timed_out", "canceled")) {
+            post("/recordOutcome", outcome(project, workflow, "billing", status, t)).statusCode(200);
+        }
+        assertThat(reconcile(false)).isEmpty();
+
+        db.execute("update workflow_run_metrics set success_count = success_count + 5 where project_id = ?", project);
+        db.execute("update workflow_run_rollups set failed = failed + 1 where project_id = ?", project);
+        List<Drift> found = reconcile(false);
+
+        assertThat(found).extracting(Drift::kind).containsExactlyInAnyOrder("counter", "rollup");
+        assertThat(found).allMatch(d -> d.projectId().equals(project.toString()));
+        assertThat(reconcile(true)).hasSize(2);
+        assertThat(reconcile(false)).isEmpty();
+        assertThat(db.query("select success_count, failure_count from workflow_run_metrics where project_id = ?",
+                project)).containsExactly(Map.of("success_count", 2L, "failure_count", 2L));
+        assertThat(db.scalar("select sum(failed) from workflow_run_rollups where project_id = ?", project))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldDropOldPartitionsAndKeepTheirCountsWhenApplyingRetention() throws SQLException {
+        Instant old = Instant.now().minus(20, ChronoUnit.DAYS);
+        post("/recordOutcome", outcome(project, workflow, "billing", "failed", old)).statusCode(200);
+        post("/recordOutcome", outcome(project, workflow, "billing", "succeeded", Instant.now())).statusCode(200);
+        String oldPartition = "workflow_run_outcomes_p" + weekOf(old);
+        assertThat(partitions()).contains(oldPartition);
+
+        maintenance(m -> m.applyRetention(Duration.ofDays(7), Duration.ofDays(400), 2));
+
+        assertThat(partitions()).doesNotContain(oldPartition).isNotEmpty();
+        assertThat(db.scalar("select sum(failed) from workflow_run_rollups where project_id = ?", project))
+                .isEqualTo(1);
+        assertThat(reconcileKeeping(Duration.ofDays(7), false)).isEmpty();
+
+        // the recorder still believes the dropped week exists; a late run for it must land all the same
+        post("/recordOutcome", outcome(project, workflow, "billing", "failed", old.plusSeconds(5))).statusCode(200);
+        assertThat(partitions()).contains(oldPartition);
+
+        maintenance(m -> m.applyRetention(Duration.ofDays(7), Duration.ofDays(10), 2));
+
+        assertThat(db.scalar("select count(*) from workflow_run_rollups where project_id = ? and bucket_start < ?",
+                project, java.sql.Timestamp.from(Instant.now().minus(10, ChronoUnit.DAYS)))).isZero();
+        assertThat(db.scalar("select failed from workflow_run_pruned_counts where project_id = ?", project))
+                .isEqualTo(2);
+        assertThat(db.query("select success_count, failure_count from workflow_run_metrics where project_id = ?",
+                project)).containsExactly(Map.of("success_count", 1L, "failure_count", 2L));
+        assertThat(reconcileKeeping(Duration.ofDays(7), false)).isEmpty();
+    }
+
+    private List<String> partitions() {
+        return db.query("select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+                + " where i.inhparent = 'workflow_run_outcomes'::regclass").stream()
+                .map(r -> (String) r.get("relname")).toList();
+    }
+
+    private static String weekOf(Instant t) {
+        long origin = 946_857_600L; // Monday 2000-01-03, the partitions' week origin
+        long start = origin + Math.floorDiv(t.getEpochSecond() - origin, 604_800L) * 604_800L;
+        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd").withZone(java.time.ZoneOffset.UTC)
+                .format(Instant.ofEpochSecond(start));
+    }
+
+    private List<Drift> reconcile(boolean repair) throws SQLException {
+        return reconcileKeeping(RAW_KEPT, repair);
+    }
+
+    private List<Drift> reconcileKeeping(Duration keep, boolean repair) throws SQLException {
+        return maintenance(m -> m.reconcile(keep, repair));
+    }
+
+    private <T> T maintenance(SqlWork<T> work) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", db.user());
+        try (Connection c = new org.postgresql.Driver().connect(db.jdbcUrl(), properties)) {
+            return work.apply(new Maintenance(c));
+        }
+    }
+
+    private interface SqlWork<T> {
+        T apply(Maintenance maintenance) throws SQLException;
+    }
+}
