@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.meshhook.metrics.data.auth.AuthConfig.CallerKind;
 import io.meshhook.metrics.data.problem.ProblemException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.vertx.web.RouteFilter;
 import io.vertx.ext.web.RoutingContext;
 
@@ -16,10 +17,12 @@ public class AuthFilter {
 
     private final AuthConfig config;
     private final TokenVerifier verifier;
+    private final MeterRegistry meters;
 
-    AuthFilter(AuthConfig config, TokenVerifier verifier) {
+    AuthFilter(AuthConfig config, TokenVerifier verifier, MeterRegistry meters) {
         this.config = config;
         this.verifier = verifier;
+        this.meters = meters;
     }
 
     @RouteFilter(RouteFilter.DEFAULT_PRIORITY + 100)
@@ -32,20 +35,26 @@ public class AuthFilter {
         if (verifier.mayBlock()) {
             context.vertx().<Caller>executeBlocking(() -> verifier.verify(header), false)
                     .onSuccess(caller -> admit(context, caller))
-                    .onFailure(context::fail);
+                    .onFailure(failure -> refuse(context, failure));
             return;
         }
         try {
             admit(context, verifier.verify(header));
         } catch (ProblemException e) {
-            context.fail(e);
+            refuse(context, e);
         }
+    }
+
+    private void refuse(RoutingContext context, Throwable failure) {
+        String reason = failure instanceof ProblemException p ? String.valueOf(p.problem().status()) : "error";
+        meters.counter("run_metrics.requests.refused", "status", reason).increment();
+        context.fail(failure);
     }
 
     private void admit(RoutingContext context, Caller caller) {
         boolean wantService = config.requiredCaller() == CallerKind.SERVICE;
         if (caller.service() != wantService) {
-            context.fail(ProblemException.forbidden(wantService
+            refuse(context, ProblemException.forbidden(wantService
                     ? "This function accepts only the service-role token."
                     : "This endpoint is for signed-in users; the service token cannot read tenant data."));
             return;

@@ -20,6 +20,8 @@ import io.meshhook.metrics.data.problem.FieldError;
 import io.meshhook.metrics.data.problem.Problem;
 import io.meshhook.metrics.data.problem.ProblemException;
 import io.meshhook.metrics.data.reactive.EventLoopBridge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,29 +48,33 @@ public class OutcomeRecorder {
     private final OutcomePartitions partitions;
     private final Clock clock;
     private final RetentionConfig retention;
+    private final MeterRegistry meters;
 
     OutcomeRecorder(Pool pool, EventLoopBridge bridge, OutcomePartitions partitions, Clock clock,
-            RetentionConfig retention) {
+            RetentionConfig retention, MeterRegistry meters) {
         this.pool = pool;
         this.bridge = bridge;
         this.partitions = partitions;
         this.clock = clock;
         this.retention = retention;
+        this.meters = meters;
     }
 
     /** Records one outcome sent as a JSON object. */
     public Uni<RecordedOutcome> recordOne(JsonNode body) {
-        return Uni.createFrom().item(() -> {
+        return Uni.createFrom().<List<Reported>>item(() -> {
             List<FieldError> errors = new ArrayList<>();
             RunOutcome outcome = parser().parse(requireBody(body), "", errors);
             throwIfInvalid(errors);
             return List.of(new Reported(outcome, ""));
-        }).chain(this::write).map(results -> results.get(0));
+        }).chain(this::write).map(results -> results.get(0))
+                .onFailure(ProblemException.class).invoke(this::countRejection);
     }
 
     /** Records a batch {@code {"outcomes": [...]}}: all or nothing. */
     public Uni<RecordedBatch> recordBatch(JsonNode body) {
-        return Uni.createFrom().item(() -> parseBatch(requireBody(body))).chain(this::write).map(RecordedBatch::of);
+        return Uni.createFrom().item(() -> parseBatch(requireBody(body))).chain(this::write).map(RecordedBatch::of)
+                .onFailure(ProblemException.class).invoke(this::countRejection);
     }
 
     private List<Reported> parseBatch(JsonNode body) {
@@ -96,6 +102,24 @@ public class OutcomeRecorder {
     }
 
     private Uni<List<RecordedOutcome>> write(List<Reported> reported) {
+        Timer.Sample sample = Timer.start(meters);
+        return writeOnce(reported).invoke(results -> {
+            sample.stop(Timer.builder("run_metrics.record").description("Time to validate and commit a request")
+                    .publishPercentileHistogram().register(meters));
+            long duplicates = results.stream().filter(RecordedOutcome::duplicate).count();
+            meters.counter("run_metrics.outcomes.recorded", "result", "new").increment(results.size() - duplicates);
+            meters.counter("run_metrics.outcomes.recorded", "result", "duplicate").increment(duplicates);
+        });
+    }
+
+    /** Counts refused requests by the kind of problem (invalid-outcome, outcome-conflict, bad-request). */
+    private void countRejection(Throwable failure) {
+        String type = ((ProblemException) failure).problem().type();
+        meters.counter("run_metrics.outcomes.rejected", "reason", type.substring(type.lastIndexOf('/') + 1))
+                .increment();
+    }
+
+    private Uni<List<RecordedOutcome>> writeOnce(List<Reported> reported) {
         List<Reported> unique = withoutRepeats(reported);
         Instant rawSince = OutcomePartitions.rawCompleteSince(clock.instant(), retention.outcomes());
         List<Instant> stored = unique.stream().map(r -> r.outcome().finishedAt()).filter(t -> !t.isBefore(rawSince))

@@ -1,0 +1,56 @@
+package io.meshhook.metrics.record;
+
+import static io.meshhook.metrics.record.Outcomes.post;
+import static io.meshhook.metrics.record.Outcomes.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshhook.metrics.testing.DatabaseResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
+@QuarkusTest
+@QuarkusTestResource(DatabaseResource.class)
+class OperationsTest {
+
+    @Test
+    void shouldReportLivenessAndReadinessWithTheDatabaseCheck() {
+        RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", org.hamcrest.Matchers.hasItem(
+                        org.hamcrest.Matchers.containsString("PostgreSQL")));
+    }
+
+    @Test
+    void shouldCountRecordedRejectedAndRefusedRequestsInPrometheusMetrics() {
+        UUID project = DatabaseResource.database().createProject(UUID.randomUUID(), "operations");
+        double recorded = metric("run_metrics_outcomes_recorded_total{result=\"new\"}");
+        double rejected = metric("run_metrics_outcomes_rejected_total{reason=\"invalid-outcome\"}");
+        double refused = metric("run_metrics_requests_refused_total{status=\"401\"}");
+
+        post("/recordOutcome", succeeded(project, UUID.randomUUID())).statusCode(200);
+        post("/recordOutcome", Map.of("runId", "nope")).statusCode(422);
+        post("/recordOutcome", succeeded(project, UUID.randomUUID()), null).statusCode(401);
+
+        assertThat(metric("run_metrics_outcomes_recorded_total{result=\"new\"}")).isEqualTo(recorded + 1);
+        assertThat(metric("run_metrics_outcomes_rejected_total{reason=\"invalid-outcome\"}")).isEqualTo(rejected + 1);
+        assertThat(metric("run_metrics_requests_refused_total{status=\"401\"}")).isEqualTo(refused + 1);
+        assertThat(RestAssured.get("/q/metrics").asString()).contains("run_metrics_record_seconds_bucket");
+    }
+
+    /** The value of one Prometheus sample, 0 when it does not exist yet. */
+    private static double metric(String sample) {
+        for (String line : RestAssured.get("/q/metrics").asString().split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+}
