@@ -140,6 +140,25 @@ class AlertRulesTest {
         assertThat(db.scalar("select count(*) from alert_events where rule_id = ?", rule)).isZero();
     }
 
+    @Test
+    void shouldAcceptWhatGetAnsweredAsAFullUpdateAndRefuseCallersWithoutAToken() {
+        UUID user = UUID.randomUUID();
+        UUID project = DatabaseResource.database().createProject(user, "put-back");
+        String id = AlertApi.create(user, AlertApi.rule(project));
+        Map<String, Object> read = AlertApi.as(user).when().get(AlertApi.RULES + "/" + id).then().statusCode(200)
+                .extract().as(Map.class);
+        read.put("name", "renamed");
+        AlertApi.as(user).body(read).when().put(AlertApi.RULES + "/" + id).then().log().ifValidationFails()
+                .statusCode(200).body("name", equalTo("renamed")).body("window", equalTo("PT1H"));
+        read.put("projectId", DatabaseResource.database().createProject(user, "other").toString());
+        AlertApi.as(user).body(read).when().put(AlertApi.RULES + "/" + id).then().statusCode(422)
+                .body("errors[0].field", equalTo("projectId"));
+
+        io.restassured.RestAssured.given().contentType("application/json").body(AlertApi.rule(project)).when()
+                .post(AlertApi.RULES).then().statusCode(401);
+        io.restassured.RestAssured.given().when().get(AlertApi.RULES + "/" + id).then().statusCode(401);
+    }
+
     private static void event(UUID project, UUID rule, String kind, String to, Instant at) {
         DatabaseResource.database().execute("insert into alert_events (project_id, rule_id, workflow_slug, kind,"
                 + " to_state, occurred_at, value, threshold, runs, failures, details) values (?, ?, 'order-sync', ?,"
