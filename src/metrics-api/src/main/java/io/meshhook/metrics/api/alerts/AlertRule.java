@@ -9,12 +9,14 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
  * A rule as the API answers it. The webhook secret is never read back (users have no select privilege on it);
  * it is present only in the one response that generated it.
  */
+@RegisterForReflection
 public record AlertRule(UUID id, UUID projectId, String name, String workflowSlug, String metric, String operator,
         double threshold, Double recoverThreshold, String window, int minRuns, @JsonProperty("for") String forDuration,
         String repeatEvery, boolean notifyOnResolve, List<String> emails, String webhookUrl, String slackUrl,
