@@ -17,7 +17,7 @@ import io.meshhook.metrics.data.outcome.OutcomeRecorder;
  * Known runs, recorded through the real record path (the same OutcomeRecorder and SQL that record-outcome runs),
  * so that what metrics-api answers can be checked against values the test computes on its own.
  */
-final class RecordedRuns {
+public final class RecordedRuns {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -97,7 +97,7 @@ final class RecordedRuns {
     private final List<Run> pending = new ArrayList<>();
     private final List<Run> recorded = new ArrayList<>();
 
-    RecordedRuns(OutcomeRecorder recorder) {
+    public RecordedRuns(OutcomeRecorder recorder) {
         this.recorder = recorder;
     }
 
@@ -118,12 +118,12 @@ final class RecordedRuns {
                 .trigger(trigger));
     }
 
-    RecordedRuns run(UUID project, UUID workflowId, String slug, String status, Instant finishedAt) {
+    public RecordedRuns run(UUID project, UUID workflowId, String slug, String status, Instant finishedAt) {
         return add(new Flow(project, workflowId, slug, 1).run(status, finishedAt));
     }
 
     /** Records everything added so far, in batches, and waits for the commits. */
-    RecordedRuns record() {
+    public RecordedRuns record() {
         for (int i = 0; i < pending.size(); i += OutcomeRecorder.MAX_BATCH) {
             List<Map<String, Object>> batch = pending
                     .subList(i, Math.min(pending.size(), i + OutcomeRecorder.MAX_BATCH))

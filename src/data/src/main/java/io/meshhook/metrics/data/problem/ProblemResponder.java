@@ -66,9 +66,10 @@ public class ProblemResponder {
             case 400 -> Problem.of(400, "malformed-request", "Malformed request",
                     "The body is not valid JSON or the query string cannot be read.");
             case 404 -> Problem.of(404, "not-found", "Not found", "No such resource.");
-            case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", "Use GET or POST.");
+            case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed",
+                    "This path does not accept that method.");
             case 413 -> Problem.of(413, "payload-too-large", "Payload too large",
-                    "The request body is over the limit of 1 MiB.");
+                    "The request body is over this endpoint's limit (quarkus.http.limits.max-body-size).");
             default -> Problem.of(status, "http-" + status, "Request failed", "HTTP status " + status + ".");
         });
     }
