@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Ingest benchmark (not part of the test run): the raw-SQL baseline (pgbench running exactly the statement one
+# recordOutcome runs, one run per transaction) beside record-outcome over HTTP (single runs and batches of 100),
+# spread over 1,000 workflows and on one hot workflow, at the same concurrency; then checks that every
+# acknowledged run was counted exactly once. Prints a table.   Usage: bench/ingest.sh [seconds] [clients]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH=${1:-20}
+CLIENTS=${2:-64}
+DB=run_metrics_bench
+SECRET=bench-secret-with-at-least-32-characters-ok
+PSQL="psql -h 127.0.0.1 -U postgres -d $DB -Atq"
+STATE=bench/.state
+mkdir -p "$STATE"
+
+bash infra/local/ensure-postgres.sh >/dev/null
+[ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -B -q -DskipTests install
+psql -h 127.0.0.1 -U postgres -qc "drop database if exists $DB with (force)" -c "create database $DB"
+java -jar src/db-migrate/target/db-migrate-*-cli.jar "jdbc:postgresql://127.0.0.1:5432/$DB" postgres "" >/dev/null
+
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+now=$(date +%s)
+unsigned="$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url).$(printf '%s' "{\"role\":\"service_role\",\"iat\":$now,\"exp\":$((now + 7200))}" | b64url)"
+TOKEN="$unsigned.$(printf '%s' "$unsigned" | openssl dgst -sha256 -hmac "$SECRET" -binary | b64url)"
+
+# The record statement exactly as the function runs it, with one random run per transaction.
+javap -constants -cp src/data/target/classes io.meshhook.metrics.data.outcome.OutcomeSql \
+  | python3 bench/record_sql.py > "$STATE/record.sql"
+
+PROJECT_SQL=$(uuidgen 2>/dev/null || cat /proc/sys/kernel/random/uuid)
+PROJECT_HTTP=$(cat /proc/sys/kernel/random/uuid)
+$PSQL -c "insert into projects (id, owner, name) values ('$PROJECT_SQL', gen_random_uuid(), 'bench sql'),
+  ('$PROJECT_HTTP', gen_random_uuid(), 'bench http')"
+$PSQL -c "select run_metrics_ensure_outcome_partition(now())" >/dev/null
+
+SUPABASE_JWT_SECRET=$SECRET RUN_METRICS_DB_URL=postgresql://127.0.0.1:5432/$DB \
+  java -Dquarkus.log.console.json.enabled=false -Dquarkus.http.port=18081 -Dquarkus.datasource.reactive.max-size=32 \
+  -jar src/record-outcome/target/quarkus-app/quarkus-run.jar >"$STATE/record-outcome.log" 2>&1 &
+FN=$!
+trap 'kill $FN 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fs -o /dev/null localhost:18081/q/health/ready && break; sleep 0.2; done
+
+rows=()
+baseline() { # label workflows
+  local tps
+  tps=$(pgbench -h 127.0.0.1 -U postgres -n -c "$CLIENTS" -j 2 -T "$SECONDS_EACH" -f "$STATE/record.sql" \
+    -D project="$PROJECT_SQL" -D workflows="$2" "$DB" 2>/dev/null | awk '/^tps/ {print int($3)}')
+  rows+=("$(printf '| raw SQL (pgbench), %s | %s | %s runs/s | – | – |' "$1" "$CLIENTS" "$tps")")
+}
+http() { # label workflows batch
+  local out
+  out=$(RECORD_URL=http://127.0.0.1:18081 SERVICE_TOKEN=$TOKEN PROJECT=$PROJECT_HTTP CLIENTS=$CLIENTS \
+    SECONDS=$SECONDS_EACH BATCH=$3 WORKFLOWS=$2 java -cp src/engine-simulator/target/engine-simulator-*.jar \
+    io.meshhook.metrics.simulator.IngestLoad)
+  echo "$out" >&2
+  rows+=("$(echo "$out" | sed -E "s/.*runs\/s=([0-9]+) p50=([0-9.]+ms) p99=([0-9.]+ms).*/| record-outcome, $1 | $CLIENTS | \1 runs\/s | \2 | \3 |/")")
+  acked=$((acked + $(echo "$out" | sed -E 's/.*acknowledged=([0-9]+).*/\1/')))
+}
+acked=0
+baseline "spread over 1,000 workflows" 1000
+baseline "one hot workflow" 1
+http "single runs, spread" 1000 1
+http "single runs, hot" 1 1
+http "batches of 100, spread" 1000 100
+
+counted=$($PSQL -c "select count(*) from workflow_run_outcome_keys where project_id = '$PROJECT_HTTP'")
+counters=$($PSQL -c "select coalesce(sum(success_count + failure_count), 0) from workflow_run_metrics where project_id = '$PROJECT_HTTP'")
+echo
+echo "| run | clients | throughput | p50 | p99 |"
+echo "|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "acknowledged $acked, in the ledger $counted, in the counters $counters (must be equal)"
+[ "$acked" = "$counted" ] && [ "$counted" = "$counters" ]
