@@ -57,7 +57,7 @@ abstract class AlertScenario {
 
     TestDatabase db;
     UUID project;
-    UUID workflowId;
+    final Map<String, UUID> workflows = new java.util.HashMap<>();
     WebhookReceiver hooks;
     String hookPath;
     String secret;
@@ -67,7 +67,7 @@ abstract class AlertScenario {
         db = DatabaseResource.database();
         db.execute("delete from alert_rules"); // states, events and notifications go with them
         project = db.createProject(UUID.randomUUID(), "alerts");
-        workflowId = UUID.randomUUID();
+        workflows.clear();
         clock.set(Instant.now().truncatedTo(ChronoUnit.HOURS));
         hooks = WebhookReceiver.get();
         hooks.reset();
@@ -85,14 +85,20 @@ abstract class AlertScenario {
 
     /** Records runs of the scenario's workflow that finished {@code ago} before the clock's now. */
     void record(String status, int count, Duration ago) {
+        record(SLUG, "webhook", status, count, ago);
+    }
+
+    /** Records runs of any workflow of the project (one workflow id per slug) with the given trigger. */
+    void record(String slug, String trigger, String status, int count, Duration ago) {
+        UUID workflow = workflows.computeIfAbsent(slug, ignored -> UUID.randomUUID());
         ObjectNode body = JSON.createObjectNode();
         ArrayNode outcomes = body.putArray("outcomes");
         Instant finished = clock.instant().minus(ago);
         for (int i = 0; i < count; i++) {
             outcomes.addObject().put("runId", UUID.randomUUID().toString()).put("projectId", project.toString())
-                    .put("workflowId", workflowId.toString()).put("workflowSlug", SLUG).put("workflowVersion", 1)
+                    .put("workflowId", workflow.toString()).put("workflowSlug", slug).put("workflowVersion", 1)
                     .put("status", status).put("startedAt", finished.minusSeconds(2).toString())
-                    .put("finishedAt", finished.toString()).put("trigger", "webhook");
+                    .put("finishedAt", finished.toString()).put("trigger", trigger);
         }
         recorder.recordBatch(body).await().atMost(Duration.ofSeconds(30));
     }
@@ -111,6 +117,14 @@ abstract class AlertScenario {
         List<Map<String, Object>> rows = db.query("select state from alert_states where project_id = ?", project);
         assertThat(rows).hasSize(1);
         return (String) rows.get(0).get("state");
+    }
+
+    /** The state of each workflow the project's rule watches. */
+    Map<String, Object> states() {
+        Map<String, Object> states = new java.util.TreeMap<>();
+        db.query("select workflow_slug, state from alert_states where project_id = ?", project)
+                .forEach(row -> states.put((String) row.get("workflow_slug"), row.get("state")));
+        return states;
     }
 
     List<Map<String, Object>> events(String kind) {

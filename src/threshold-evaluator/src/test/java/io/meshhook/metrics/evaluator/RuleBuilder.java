@@ -26,6 +26,7 @@ final class RuleBuilder {
     private String webhookUrl;
     private String webhookSecret;
     private Instant snoozedUntil;
+    private String slackUrl;
 
     RuleBuilder(TestDatabase db, UUID project) {
         this.db = db;
@@ -80,6 +81,11 @@ final class RuleBuilder {
         return this;
     }
 
+    RuleBuilder slack(String url) {
+        slackUrl = url;
+        return this;
+    }
+
     RuleBuilder snoozedUntil(Instant until) {
         snoozedUntil = until;
         return this;
@@ -90,11 +96,11 @@ final class RuleBuilder {
         db.execute("""
                 insert into alert_rules (project_id, id, name, workflow_slug, metric, operator, threshold,
                     recover_threshold, window_seconds, min_runs, for_seconds, repeat_every_seconds,
-                    notify_on_resolve, emails, webhook_url, webhook_secret, snoozed_until)
-                values (?, ?, ?, ?, ?, ?, ?, ?::double precision, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?::timestamptz)
+                    notify_on_resolve, emails, webhook_url, webhook_secret, slack_url, snoozed_until)
+                values (?, ?, ?, ?, ?, ?, ?, ?::double precision, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?::timestamptz)
                 """, project, id, "order-sync failing", workflow, metric, operator, threshold, recover,
                 windowSeconds, minRuns, forSeconds, repeatSeconds, notifyOnResolve, emails, webhookUrl,
-                webhookSecret,
+                webhookSecret, slackUrl,
                 snoozedUntil == null ? null : OffsetDateTime.ofInstant(snoozedUntil, ZoneOffset.UTC));
         return id;
     }
