@@ -53,6 +53,14 @@ public interface AlertsConfig {
         @WithDefault("100")
         int batchSize();
 
+        /**
+         * How long claimed notifications stay invisible to other deliverers. Must exceed a whole round (batch size
+         * / 4 concurrent sends × the slowest send), or a slow round could see its rows claimed again; it is also
+         * when a notification whose deliverer died is tried again.
+         */
+        @WithDefault("10m")
+        Duration claimLease();
+
         /** Connect and response timeout of webhook and Slack calls, so one slow receiver cannot stall a pass. */
         @WithDefault("10s")
         Duration httpTimeout();

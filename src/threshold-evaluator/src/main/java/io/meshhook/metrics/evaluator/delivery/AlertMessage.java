@@ -28,21 +28,30 @@ public record AlertMessage(String type, boolean resolved, boolean reminder, Stri
                 firedFor == null ? null : human(Duration.ofSeconds(firedFor)), d.getString("dashboardUrl"));
     }
 
-    /** The mail subject and the first line of the Slack message. */
+    /** The mail subject; control characters (a slug may hold a line break) can never start a header of their own. */
     public String subject() {
-        if (resolved) {
-            return "Resolved: " + workflow + " " + metric + " is " + value
-                    + (firedFor == null ? "" : " after firing for " + firedFor);
-        }
-        return (reminder ? "Still firing: " : "Alert: ") + workflow + " " + metric + " is " + value + " ("
-                + operator + " " + threshold + " over the last " + window + ")";
+        return headline(workflow).replaceAll("\\p{Cntrl}", " ");
     }
 
-    /** The Slack message (mrkdwn): the subject, the run counts and the dashboard link. */
+    /** The Slack message (mrkdwn, user text escaped): the headline, the run counts and the dashboard link. */
     public String slackText() {
-        return "*" + subject() + "*\nRule \"" + ruleName + "\": " + failures + " failed of " + ratedRuns
-                + " rated runs (" + totalRuns + " in all) in the last " + window + ".\n<" + dashboardLink
-                + "|Open the dashboard>";
+        return "*" + headline(slack(workflow)) + "*\nRule \"" + slack(ruleName) + "\": " + failures + " failed of "
+                + ratedRuns + " rated runs (" + totalRuns + " in all) in the last " + window + ".\n<"
+                + slack(dashboardLink) + "|Open the dashboard>";
+    }
+
+    private String headline(String name) {
+        if (resolved) {
+            return "Resolved: " + name + " " + metric + " is " + value
+                    + (firedFor == null ? "" : " after firing for " + firedFor);
+        }
+        return (reminder ? "Still firing: " : "Alert: ") + name + " " + metric + " is " + value + " (" + operator
+                + " " + threshold + " over the last " + window + ")";
+    }
+
+    /** Slack's three control characters, so a name cannot inject a link or a mention. */
+    private static String slack(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     static String label(String metric) {

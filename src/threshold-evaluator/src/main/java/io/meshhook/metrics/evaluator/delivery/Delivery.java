@@ -15,8 +15,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Delivers the due notifications of the outbox, each channel and target on its own: one failing never holds back
  * another. Delivery is at most once per successful send: a row is claimed (committed) before it is sent and marked
- * delivered right after. If the process dies between a successful send and that mark, the claim expires after the
- * backoff and the notification is sent once more; that is the only duplicate possible, and it carries the same
+ * delivered right after. If the process dies between a successful send and that mark, the claim lease ends and
+ * the notification is sent once more; that is the only duplicate possible, and it carries the same
  * notification id (webhook-id, X-Alert-Notification-Id) so receivers can recognise it.
  */
 @ApplicationScoped

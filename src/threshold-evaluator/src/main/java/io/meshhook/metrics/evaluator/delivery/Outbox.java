@@ -16,18 +16,19 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The notification outbox. A claim takes due rows ({@code for update skip locked}, so concurrent deliverers never
- * take the same row), counts the attempt and pushes next_attempt_at out by the backoff, and commits before anything
- * is sent: the row is then invisible to every other deliverer until that time. Sending and marking follow.
+ * take the same row), counts the attempt and pushes next_attempt_at out by the claim lease, and commits before
+ * anything is sent: the row is then invisible to every other deliverer until the lease ends, which is longer than
+ * a whole round can take. Sending follows, then the mark: delivered, or due again after the backoff.
  */
 @ApplicationScoped
 public class Outbox {
 
     private static final String CLAIM = """
             update alert_notifications n set attempts = n.attempts + 1,
-                next_attempt_at = $1 + make_interval(secs => least($2 * power(2, n.attempts), $3))
+                next_attempt_at = $1 + make_interval(secs => $2)
             from (select project_id, id from alert_notifications
                   where status = 'pending' and next_attempt_at <= $1
-                  order by next_attempt_at, id limit $4
+                  order by next_attempt_at, id limit $3
                   for update skip locked) due
             where n.project_id = due.project_id and n.id = due.id
             returning n.project_id, n.id, n.event_id, n.channel, n.target, n.payload, n.attempts,
@@ -65,8 +66,7 @@ public class Outbox {
 
     /** Claims the notifications due at {@code now} (committed before any is sent). */
     public Uni<List<Notification>> claimDue(Instant now) {
-        Tuple args = Tuple.of(utc(now), (double) config.initialBackoff().toMillis() / 1000,
-                (double) config.maxBackoff().toMillis() / 1000, config.batchSize());
+        Tuple args = Tuple.of(utc(now), (double) config.claimLease().toMillis() / 1000, config.batchSize());
         return pool.withTransaction(connection -> connection.preparedQuery(CLAIM).execute(args)).map(rows -> {
             List<Notification> claimed = new ArrayList<>();
             rows.forEach(row -> claimed.add(Notification.of(row)));
