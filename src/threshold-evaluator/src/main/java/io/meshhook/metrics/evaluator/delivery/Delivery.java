@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -28,11 +29,13 @@ public class Delivery {
     private final Outbox outbox;
     private final Clock clock;
     private final Map<String, Channel> channels;
+    private final MeterRegistry meters;
 
-    Delivery(Outbox outbox, Clock clock, Instance<Channel> channels) {
+    Delivery(Outbox outbox, Clock clock, Instance<Channel> channels, MeterRegistry meters) {
         this.outbox = outbox;
         this.clock = clock;
         this.channels = channels.stream().collect(Collectors.toMap(Channel::name, Function.identity()));
+        this.meters = meters;
     }
 
     /** Delivers what is due now; answers how many were delivered. */
@@ -49,6 +52,8 @@ public class Delivery {
                 ? Uni.createFrom().failure(new IllegalStateException("no channel " + n.channel()))
                 : Uni.createFrom().deferred(() -> channel.send(n));
         return sent.onItemOrFailure().transformToUni((ignored, failure) -> {
+            meters.counter("run_metrics.notifications", "channel", n.channel(), "result",
+                    failure == null ? "sent" : "failed").increment();
             if (failure == null) {
                 return outbox.markDelivered(n, clock.instant()).replaceWith(true);
             }
