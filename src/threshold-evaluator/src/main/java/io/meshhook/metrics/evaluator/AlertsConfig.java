@@ -32,6 +32,10 @@ public interface AlertsConfig {
          */
         @WithDefault("true")
         boolean schedulerEnabled();
+
+        /** When retention runs with the built-in timer (daily by default; off with the timer). */
+        @WithDefault("0 17 3 * * ?")
+        String retentionCron();
     }
 
     /** How queued notifications are delivered. */
