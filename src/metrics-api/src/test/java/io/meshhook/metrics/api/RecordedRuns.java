@@ -16,19 +16,19 @@ import io.meshhook.metrics.data.outcome.OutcomeRecorder;
  * Known runs, recorded through the real record path (the same OutcomeRecorder and SQL that record-outcome runs),
  * so that what metrics-api answers can be checked against values the test computes on its own.
  */
-final class RecordedRuns {
+public final class RecordedRuns {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OutcomeRecorder recorder;
     private final List<Map<String, Object>> pending = new ArrayList<>();
 
-    RecordedRuns(OutcomeRecorder recorder) {
+    public RecordedRuns(OutcomeRecorder recorder) {
         this.recorder = recorder;
     }
 
     /** Adds a run of the workflow version that finished at the given time after running for the duration. */
-    RecordedRuns run(UUID project, UUID workflowId, String slug, int version, String status, Instant finishedAt,
+    public RecordedRuns run(UUID project, UUID workflowId, String slug, int version, String status, Instant finishedAt,
             Duration took, String trigger) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("runId", UUID.randomUUID().toString());
@@ -48,12 +48,12 @@ final class RecordedRuns {
         return this;
     }
 
-    RecordedRuns run(UUID project, UUID workflowId, String slug, String status, Instant finishedAt) {
+    public RecordedRuns run(UUID project, UUID workflowId, String slug, String status, Instant finishedAt) {
         return run(project, workflowId, slug, 1, status, finishedAt, Duration.ofMillis(1200), "webhook");
     }
 
     /** Records everything added so far, in batches, and waits for the commits. */
-    void record() {
+    public void record() {
         for (int i = 0; i < pending.size(); i += OutcomeRecorder.MAX_BATCH) {
             List<Map<String, Object>> batch = pending.subList(i,
                     Math.min(pending.size(), i + OutcomeRecorder.MAX_BATCH));
