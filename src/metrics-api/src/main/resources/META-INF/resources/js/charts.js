@@ -49,12 +49,15 @@ export function trendChart(container, series, timeZone, height = 260) {
       { label: 'Canceled', scale: 'runs', fill: color('--neutral', 0.55), stroke: color('--neutral'), width: 0, paths: bars, points: { show: false }, value: own(canceled) },
       { label: 'Failed', scale: 'runs', fill: color('--bad', 0.75), stroke: color('--bad'), width: 0, paths: bars, points: { show: false }, value: own(failed) },
       { label: 'Succeeded', scale: 'runs', fill: color('--ok', 0.7), stroke: color('--ok'), width: 0, paths: bars, points: { show: false }, value: own(ok) },
-      { label: 'Failure rate', scale: 'pct', stroke: color('--accent'), width: 2, spanGaps: true, points: { size: 5 },
+      // no line across buckets without rated runs: a bridge would show a rate nobody measured
+      { label: 'Failure rate', scale: 'pct', stroke: color('--accent'), width: 2, spanGaps: false,
+        points: { show: true, size: 5, fill: color('--accent') },
         value: (u, v) => (v == null ? '–' : `${v.toFixed(1)}%`) },
     ],
     axes: [
       { ...axis },
-      { ...axis, scale: 'runs', label: 'runs', labelSize: 18, size: 48 },
+      { ...axis, scale: 'runs', label: 'runs', labelSize: 18, size: 48, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6],
+        values: (u, ticks) => ticks.map((t) => runs(t)) },
       { ...axis, scale: 'pct', side: 1, grid: { show: false }, label: 'failure rate', labelSize: 18, size: 52, values: (u, ticks) => ticks.map((t) => `${t}%`) },
     ],
   }, [x, ...stacked, rate], container);

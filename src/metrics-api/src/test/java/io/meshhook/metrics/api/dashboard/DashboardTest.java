@@ -175,6 +175,31 @@ class DashboardTest {
     }
 
     @Test
+    void shouldPageThroughWorkflowsWithTheServersCursorAndKeepThePageInTheUrl() {
+        Tenant t = tenant("paging");
+        RecordedRuns runs = new RecordedRuns(recorder);
+        Instant at = Instant.now().minus(2, ChronoUnit.HOURS);
+        for (int i = 0; i < 27; i++) {
+            runs.run(t.project(), UUID.randomUUID(), String.format("wf-%02d", i), "succeeded", at.plusSeconds(i));
+        }
+        runs.record();
+        List<String> firstPage = java.util.stream.IntStream.range(0, 25).mapToObj(i -> String.format("wf-%02d", i))
+                .toList();
+
+        browser.open(page.toString(), "sort=slug", t.token());
+        awaitTable(firstPage);
+        browser.driver.findElement(By.id("next-page")).click();
+        awaitTable(List.of("wf-25", "wf-26"));
+        assertThat(browser.driver.getCurrentUrl()).contains("cursor=");
+        assertThat(browser.driver.findElement(By.id("next-page")).isEnabled()).isFalse();
+
+        browser.driver.navigate().refresh();
+        awaitTable(List.of("wf-25", "wf-26"));
+        browser.driver.navigate().back();
+        awaitTable(firstPage);
+    }
+
+    @Test
     void shouldNeverShowAnotherTenantsWorkflows() {
         Tenant a = tenant("tenant A");
         Tenant b = tenant("tenant B");
@@ -261,7 +286,8 @@ class DashboardTest {
         browser.waitFor(d -> !browser.all("#trend-chart canvas").isEmpty());
         browser.screenshot("overview");
 
-        browser.driver.findElement(By.linkText("checkout")).click();
+        // by keyboard: the slug is a link, so Enter opens the workflow
+        browser.driver.findElement(By.linkText("checkout")).sendKeys(Keys.ENTER);
         browser.waitFor(d -> browser.textOrNull("#versions tbody tr") != null);
         assertThat(browser.driver.getCurrentUrl()).contains("wf=" + checkout); // the first version's id names it
         assertThat(browser.text("h1")).isEqualTo("checkout");
