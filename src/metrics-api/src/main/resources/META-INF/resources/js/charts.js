@@ -51,7 +51,8 @@ export function trendChart(container, series, timeZone, height = 260) {
       { label: 'Succeeded', scale: 'runs', fill: color('--ok', 0.7), stroke: color('--ok'), width: 0, paths: bars, points: { show: false }, value: own(ok) },
       // no line across buckets without rated runs: a bridge would show a rate nobody measured
       { label: 'Failure rate', scale: 'pct', stroke: color('--accent'), width: 2, spanGaps: false,
-        points: { show: true, size: 5, fill: color('--accent') },
+        // dots mark lone measured buckets; on a crowded (narrow) chart they would only hide the bars
+        points: { show: x.length <= Math.max(container.clientWidth, 280) / 6, size: 5, fill: color('--accent') },
         value: (u, v) => (v == null ? '–' : `${v.toFixed(1)}%`) },
     ],
     axes: [

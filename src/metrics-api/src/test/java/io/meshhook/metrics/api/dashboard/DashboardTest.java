@@ -205,7 +205,8 @@ class DashboardTest {
         Tenant b = tenant("tenant B");
         threeWorkflows(a);
         Instant at = Instant.now().minus(1, ChronoUnit.HOURS);
-        new RecordedRuns(recorder).run(b.project(), UUID.randomUUID(), "b-secret-payroll", "failed", at)
+        UUID payroll = UUID.randomUUID();
+        new RecordedRuns(recorder).run(b.project(), payroll, "b-secret-payroll", "failed", at)
                 .run(b.project(), UUID.randomUUID(), "b-secret-invoices", "succeeded", at).record();
 
         browser.open(page.toString(), "", a.token());
@@ -214,6 +215,11 @@ class DashboardTest {
         // not even when A asks for B's project by URL
         browser.open(page.toString(), "project=" + b.project(), a.token());
         browser.waitFor(d -> browser.textOrNull(".state.empty h2") != null);
+        assertThat(browser.driver.getPageSource()).doesNotContain("b-secret");
+
+        // nor B's workflow opened by its id: it does not exist for A
+        browser.open(page.toString(), "wf=" + payroll, a.token());
+        browser.waitFor(d -> "Workflow not found".equals(browser.textOrNull("h1")));
         assertThat(browser.driver.getPageSource()).doesNotContain("b-secret");
 
         browser.open(page.toString(), "", b.token());
