@@ -200,6 +200,43 @@ class DashboardTest {
     }
 
     @Test
+    void shouldReFetchWhatWasMissedWhenTheServersListenConnectionWasLost() {
+        Tenant t = tenant("resync");
+        Map<String, UUID> ids = threeWorkflows(t);
+        browser.open(page.toString(), "", t.token());
+        awaitTable(List.of("beta", "alpha", "gamma"));
+        browser.waitFor(d -> "live".equals(browser.script("return document.getElementById('live').dataset.state")));
+        browser.script("window.__notReloaded = true");
+
+        // the run is recorded while the server is not listening, so its notification is lost: only the resync
+        // the server sends after it listens again can bring the page up to date
+        DatabaseResource.database().query("select pg_terminate_backend(pid) from pg_stat_activity"
+                + " where datname = current_database() and application_name = 'metrics-api live stream'");
+        new RecordedRuns(recorder).run(t.project(), ids.get("alpha"), "alpha", "failed", Instant.now().minusSeconds(5))
+                .record();
+
+        browser.waitFor(d -> "5".equals(browser.cell("alpha", "runs")), Duration.ofSeconds(10));
+        assertThat(browser.cell("alpha", "failure-rate")).isEqualTo("40.0%");
+        assertThat(browser.script("return window.__notReloaded === true")).isEqualTo(true);
+    }
+
+    @Test
+    void shouldAskToSignInAgainWhenTheTokenExpiresWhileThePageIsOpen() {
+        Tenant t = tenant("expiring");
+        threeWorkflows(t);
+        Map<String, Object> claims = TestTokens.userClaims(t.user());
+        // expired 22 s ago: accepted within the 30 s clock skew for 8 more seconds, then the stream ends
+        claims.put("exp", Instant.now().getEpochSecond() - 22);
+        browser.open(page.toString(), "", TestTokens.sign(claims, TestTokens.SECRET));
+        awaitTable(List.of("beta", "alpha", "gamma"));
+
+        browser.waitFor(d -> browser.textOrNull("#auth-message") != null, Duration.ofSeconds(20));
+        assertThat(browser.text("#auth-message")).contains("Your session expired — sign in again");
+        assertThat(browser.slugs()).isEmpty();
+        assertThat(browser.text("#live")).isEqualTo("Offline");
+    }
+
+    @Test
     void shouldNeverShowAnotherTenantsWorkflows() {
         Tenant a = tenant("tenant A");
         Tenant b = tenant("tenant B");
