@@ -108,6 +108,14 @@ class DashboardTest {
         assertThat(browser.cell("beta", "runs")).isEqualTo("4");
         assertThat(browser.cell("gamma", "failure-rate")).isEqualTo("0.0%");
         assertThat(browser.all("#alerts").get(0).getText()).contains("Alerts arrive with the alerts API");
+
+        // a custom range of whole days (the last one included) in the chosen zone gives the same figures
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        browser.open(page.toString(), "from=" + today.minusDays(2) + "&to=" + today + "&tz=UTC", t.token());
+        awaitTable(List.of("beta", "alpha", "gamma"));
+        assertThat(browser.text("#kpi-failure .value")).isEqualTo("27.3%");
+        assertThat(browser.text(".segmented [aria-pressed=true]")).isEqualTo("Custom");
+        assertThat(browser.driver.findElement(By.id("to")).getAttribute("value")).isEqualTo(today.toString());
     }
 
     @Test
