@@ -112,7 +112,7 @@ public final class RecordedRuns {
     }
 
     /** Adds a run of the workflow version that finished at the given time after running for the duration. */
-    RecordedRuns run(UUID project, UUID workflowId, String slug, int version, String status, Instant finishedAt,
+    public RecordedRuns run(UUID project, UUID workflowId, String slug, int version, String status, Instant finishedAt,
             Duration took, String trigger) {
         return add(new Flow(project, workflowId, slug, version).run(status, finishedAt).took(took.toMillis())
                 .trigger(trigger));
