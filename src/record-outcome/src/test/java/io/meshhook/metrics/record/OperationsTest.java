@@ -44,6 +44,17 @@ class OperationsTest {
         assertThat(RestAssured.get("/q/metrics").asString()).contains("run_metrics_record_seconds_bucket");
     }
 
+    @Test
+    void shouldEchoTheCallersRequestIdOrGiveANewOne() {
+        RestAssured.given().header("X-Request-Id", "engine-run-42").post("/recordOutcome").then().statusCode(401)
+                .header("X-Request-Id", equalTo("engine-run-42"));
+        // an id that could forge log lines is replaced, not echoed
+        String given = "bad id\r\nInjected: yes";
+        String answered = RestAssured.given().header("X-Request-Id", given.replace("\r\n", " ")).get("/q/health/live")
+                .then().statusCode(200).extract().header("X-Request-Id");
+        assertThat(answered).isNotBlank().doesNotContain(" ");
+    }
+
     /** The value of one Prometheus sample, 0 when it does not exist yet. */
     private static double metric(String sample) {
         for (String line : RestAssured.get("/q/metrics").asString().split("\n")) {

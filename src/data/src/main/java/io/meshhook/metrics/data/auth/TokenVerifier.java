@@ -82,7 +82,10 @@ public class TokenVerifier {
         try {
             return parser.parse(token);
         } catch (ParseException e) {
-            Log.debugf("token rejected: %s", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            // error codes only: jose4j's messages can quote the token's claims, and tokens are never logged
+            Log.debugf("token rejected (jose4j error codes %s)", e.getCause() instanceof InvalidJwtException invalid
+                    ? invalid.getErrorDetails().stream().map(d -> d.getErrorCode()).toList()
+                    : "none");
             if (e.getCause() instanceof InvalidJwtException invalid && invalid.hasExpired()) {
                 throw ProblemException.unauthorized("The token has expired; sign in again.");
             }
