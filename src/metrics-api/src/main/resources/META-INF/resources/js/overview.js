@@ -102,12 +102,8 @@ function overviewTop(summary, s) {
     a.counts.total === 0 ? h('p', { class: 'muted' }, 'No runs in this range yet.') : chart,
     h('p', { class: 'chart-legend-note' }, `Bars: runs per ${summary.range.granularity} bucket (failed includes timed out); line: failure rate. Times in ${s.tz}.`));
 
-  const alerts = h('section', { class: 'card placeholder', id: 'alerts', 'aria-labelledby': 'alerts-h', style: 'margin-top: 1rem' },
-    h('h2', { id: 'alerts-h' }, 'Alerts'),
-    h('p', {}, 'Alerts arrive with the alerts API: current alerts, their history and alert rules will show here.'));
-
   queueMicrotask(() => { if (chart.isConnected) trendChart(chart, a.series, s.tz); });
-  return [kpis, trend, alerts];
+  return [kpis, trend];
 }
 
 function emptyTable(s) {
