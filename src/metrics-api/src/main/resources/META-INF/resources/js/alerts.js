@@ -98,7 +98,8 @@ function loadingLists() {
 function lists(states, rules, events, s, ctx, reload) {
   const secret = pendingSecret ? secretCard(pendingSecret) : null;
   pendingSecret = null;
-  return [secret, currentAlerts(states, s), rulesCard(rules, s, ctx, reload), historyCard(events, s)];
+  const metricOf = new Map(rules.map((r) => [r.id, r.metric]));
+  return [secret, currentAlerts(states, s, metricOf), rulesCard(rules, s, ctx, reload), historyCard(events, s, metricOf)];
 }
 
 function card(id, title, extra, ...content) {
@@ -117,7 +118,7 @@ const none = (text) => h('p', { class: 'muted none', style: 'padding: 0 1.1rem 1
 
 export const stateBadge = (state) => h('span', { class: `badge ${STATE_CLASS[state] || 'canceled'}`, 'data-state': state }, STATE_LABEL[state] || state);
 
-function currentAlerts(states, s) {
+function currentAlerts(states, s, metricOf) {
   const sorted = [...states].sort((a, b) => (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9)
     || Date.parse(b.stateSince) - Date.parse(a.stateSince));
   const firing = states.filter((x) => x.state === 'firing').length;
@@ -135,14 +136,15 @@ function currentAlerts(states, s) {
       h('td', { class: 'mono' }, x.workflowSlug),
       h('td', { title: at(x.stateSince, s.tz) }, ago(x.stateSince),
         x.state === 'snoozed' && x.snoozedUntil ? h('div', { class: 'muted small' }, `until ${at(x.snoozedUntil, s.tz)}`) : null),
-      h('td', { class: 'num' }, x.lastValue == null ? '—' : value(x.lastValue)),
+      h('td', { class: 'num' }, x.lastValue == null ? '—' : value(x.lastValue, metricOf.get(x.ruleId))),
       h('td', { class: 'num hide-sm' }, x.lastRuns ?? '—'))),
     'Current alert state per rule and workflow, firing first'));
 }
 
-/** A value from the evaluator without knowing the metric: fractions look like rates, whole numbers like counts. */
-function value(v) {
-  return Number.isInteger(v) && v > 1 ? String(v) : v <= 1 ? pct(v) : String(v);
+/** A value of the evaluator: a rate in percent, a count as it is; without a known metric, a guess by its form. */
+function value(v, metric) {
+  const rate = metric ? METRICS[metric]?.rate : !Number.isInteger(v) || v === 0;
+  return rate ? pct(v) : String(v);
 }
 
 function rulesCard(rules, s, ctx, reload) {
@@ -219,7 +221,7 @@ function confirmDelete(r, ctx, reload) {
 
 const EVENT_LABEL = { transition: 'Changed', renotify: 'Reminder sent', delivery_failed: 'Delivery failed' };
 
-function historyCard(events, s) {
+function historyCard(events, s, metricOf) {
   if (!events.length) return card('alert-events', 'History', null, none('No alert has fired or changed yet.'));
   return card('alert-events', 'History', h('span', { class: 'muted' }, `newest first · ${s.tz}`), table(
     [['Time'], ['Rule'], ['Workflow'], ['Event'], ['Value', 'num']],
@@ -231,7 +233,7 @@ function historyCard(events, s) {
         ? [e.fromState ? stateBadge(e.fromState) : h('span', { class: 'muted' }, 'new'), ' → ', stateBadge(e.toState)]
         : h('span', { class: `badge ${e.kind === 'delivery_failed' ? 'failed' : 'warn'}` }, EVENT_LABEL[e.kind] || e.kind),
       e.kind === 'delivery_failed' && e.details?.channel ? h('span', { class: 'muted small' }, ` ${e.details.channel}`) : null),
-      h('td', { class: 'num' }, e.value == null ? '—' : value(e.value)))),
+      h('td', { class: 'num' }, e.value == null ? '—' : value(e.value, metricOf.get(e.ruleId))))),
     'Alert history, newest first'));
 }
 
@@ -456,7 +458,7 @@ function ruleEditor(rule, s, ctx) {
     try {
       const bt = await alertsApi.backtest(draft);
       if (mine !== seq) return;
-      replace(backtestEl, backtestView(bt, s));
+      replace(backtestEl, backtestView(bt, s, draft.metric));
     } catch (err) {
       if (mine !== seq || ctx.authFailed(err)) return;
       const unsupported = err.problem?.type === '/problems/backtest-unsupported';
@@ -495,14 +497,14 @@ function message(field, text, rate) {
   return text;
 }
 
-function backtestView(bt, s) {
+function backtestView(bt, s, metric) {
   const n = bt.firings;
   const head = h('p', { id: 'backtest-result', class: n ? 'backtest-fired' : 'backtest-quiet' },
     h('strong', {}, `Would have fired ${n} time${n === 1 ? '' : 's'} in the last 30 days`),
     ` (${bt.workflows} workflow${bt.workflows === 1 ? '' : 's'} with runs).`);
   const list = n ? h('ol', { class: 'fired', id: 'backtest-fired' }, bt.fired.slice(-50).reverse().map((f) => h('li', {},
     h('span', { class: 'time' }, at(f.firedAt, s.tz)), ' ', h('span', { class: 'mono' }, f.workflowSlug),
-    h('span', { class: 'muted' }, ` · peak ${value(f.peakValue)} · ${f.resolvedAt ? `resolved ${at(f.resolvedAt, s.tz)}` : 'still firing'}`))))
+    h('span', { class: 'muted' }, ` · peak ${value(f.peakValue, metric)} · ${f.resolvedAt ? `resolved ${at(f.resolvedAt, s.tz)}` : 'still firing'}`))))
     : h('p', { class: 'muted' }, 'Quiet over the last 30 days: no firing with this draft.');
   return [h('h2', { id: 'backtest-h' }, 'Backtest'), head, list,
     h('p', { class: 'chart-legend-note' }, `Replayed every 15 minutes from the rollups over a ${human(bt.window)} window; times in ${s.tz}.`)];

@@ -53,7 +53,7 @@ const RULES = '/api/alerts/rules';
 const rulePath = (id, action = '') => `${RULES}/${encodeURIComponent(id)}${action}`;
 
 export const alertsApi = {
-  states: () => getJson('/api/alerts/states'),
+  states: (signal) => getJson('/api/alerts/states', null, signal),
   events: (limit) => getJson('/api/alerts/events', new URLSearchParams({ limit: String(limit) })),
   rules: () => getJson(RULES),
   rule: (id) => getJson(rulePath(id)),

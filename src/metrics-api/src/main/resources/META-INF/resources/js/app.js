@@ -1,6 +1,6 @@
 // The dashboard's entry point: sign-in, routing between the overview and a workflow, loading, and the live
 // stream that triggers re-fetches. Views only render; everything they show comes from metrics-api.
-import { AuthError, summary, workflow } from './api.js';
+import { AuthError, alertsApi, summary, workflow } from './api.js';
 import { clearToken, setToken, takeTokenFromFragment, token } from './auth.js';
 import { mountAlerts } from './alerts.js';
 import { mountDetail } from './detail.js';
@@ -102,22 +102,36 @@ async function load(s, quietly) {
   if (current.kind === 'alerts') { current.ui.refresh(s, quietly); return; }
   if (!quietly) current.ui.loading();
   try {
+    // the overview marks workflows with a firing or pending alert; without the states it still shows the figures
+    const alerting = s.wf ? null : alertsApi.states(controller.signal).then(alertingWorkflows, () => new Map());
     const data = s.wf
       ? await workflow(s.wf, rangeParams(s), controller.signal)
       : await summary(summaryParams(s, PAGE_SIZE), controller.signal);
+    const alerts = alerting ? await alerting : undefined;
     if (controller.signal.aborted || current !== view) return;
     if (data.workflows) {
       const before = projects.size;
       data.workflows.forEach((w) => projects.add(w.projectId));
       if (projects.size !== before) current.ui.syncControls(s, [...projects]);
     }
-    current.ui.render(data, s, pager(s));
+    current.ui.render(data, s, pager(s), alerts);
   } catch (e) {
     if (e.name === 'AbortError' || current !== view) return;
     if (e instanceof AuthError) { expired(); return; }
     if (quietly) { console.warn('live refresh failed; keeping what is shown', e); return; }
     current.ui.error(e, () => load(read(), false));
   }
+}
+
+/** "project/slug" → the worst alert state of a workflow, for the ones firing or pending. */
+function alertingWorkflows(answer) {
+  const worst = new Map();
+  for (const x of answer.states) {
+    if (x.state !== 'firing' && x.state !== 'pending') continue;
+    const key = `${x.projectId}/${x.workflowSlug}`;
+    if (worst.get(key) !== 'firing') worst.set(key, x.state);
+  }
+  return worst;
 }
 
 /** Keeps the stack of earlier cursors in step with the URL, also when Back or Forward moved through pages. */

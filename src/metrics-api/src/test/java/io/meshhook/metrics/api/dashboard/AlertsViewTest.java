@@ -154,6 +154,7 @@ class AlertsViewTest {
                 .startsWith("Would have fired 1 time in the last 30 days"), Duration.ofSeconds(10));
         assertThat(browser.all("#backtest-fired li")).hasSize(1);
         assertThat(browser.text("#backtest-fired li")).contains("order-sync").contains("peak 50.0%");
+        browser.screenshot("alert-editor");
 
         // a stricter threshold is backtested again while typing
         type("threshold", "60");
@@ -296,6 +297,19 @@ class AlertsViewTest {
                 .get("enabled")).isEqualTo(false);
         browser.driver.findElement(By.cssSelector(row + "[data-action=enable]")).click();
         browser.waitFor(d -> "Enabled".equals(browser.textOrNull(row + "td:nth-child(4)")));
+
+        // the overview marks the workflow whose alert fires, and only that one
+        new RecordedRuns(recorder)
+                .run(t.project(), UUID.randomUUID(), "checkout", "failed", Instant.now().minusSeconds(60))
+                .run(t.project(), UUID.randomUUID(), "order-sync", "succeeded", Instant.now().minusSeconds(60))
+                .record();
+        browser.driver.findElement(By.cssSelector("#tabs [data-tab=overview]")).click();
+        browser.waitFor(d -> browser.slugs().size() == 2);
+        browser.waitFor(
+                d -> !browser.all("#workflows tr[data-slug=checkout] .alert-badge [data-state=firing]").isEmpty());
+        assertThat(browser.all("#workflows tr[data-slug=order-sync] .alert-badge")).isEmpty();
+        browser.driver.navigate().back();
+        browser.waitFor(d -> browser.all("#alert-states tbody tr").size() == 2);
 
         // dark theme and phone width, for a look
         browser.driver.findElement(By.id("theme")).click();
