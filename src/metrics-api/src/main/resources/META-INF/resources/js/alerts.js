@@ -320,14 +320,16 @@ function ruleEditor(rule, s, ctx) {
     fields[name] = num;
     return h('div', { class: 'duration' }, num, unit);
   };
-  const unitSuffix = (name) => h('span', { class: 'unit', id: `unit-${name}` });
+  const units = {};
+  const unitSuffix = (name) => (units[name] = h('span', { class: 'unit', id: `unit-${name}`, 'aria-hidden': 'true' }));
 
   const fillOperators = (keep) => {
     const ops = METRICS[metric.value].ops;
     replace(operator, ops.map((o) => h('option', { value: o, selected: o === keep }, OPS[o])));
     if (!ops.includes(keep)) operator.value = ops[0];
     for (const n of ['threshold', 'recoverThreshold']) {
-      document.getElementById(`unit-${n}`)?.replaceChildren(rate() ? '%' : 'runs');
+      units[n]?.replaceChildren(rate() ? '%' : metric.value === 'runsBelow' ? 'runs' : 'failures');
+      fields[n].setAttribute('aria-label', `${n === 'threshold' ? 'Threshold' : 'Recover threshold'} in ${rate() ? 'percent' : 'runs'}`);
       fields[n].step = rate() ? 'any' : '1';
     }
   };
