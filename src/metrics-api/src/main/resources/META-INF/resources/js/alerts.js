@@ -172,18 +172,24 @@ function ruleRow(r, s, ctx, reload) {
     onclick: async (e) => {
       const b = e.currentTarget;
       b.disabled = true;
-      try { await fn(); reload(); } catch (err) { b.disabled = false; if (!ctx.authFailed(err)) ctx.toast(err.message); }
+      const key = b.dataset.focusKey;
+      try {
+        await fn();
+        await reload();
+        // the row was drawn again: keyboard focus goes back to the same control (or its counterpart)
+        if (key) document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
+      } catch (err) { b.disabled = false; if (!ctx.authFailed(err)) ctx.toast(err.message); }
     } }, label);
   const channels = [...r.emails, r.webhookUrl ? 'webhook' : null, r.slackUrl ? 'Slack' : null].filter(Boolean);
   const status = !r.enabled ? h('span', { class: 'badge canceled' }, 'Disabled')
     : snoozed ? h('span', { class: 'badge warn', title: at(r.snoozedUntil, s.tz) }, `Snoozed until ${at(r.snoozedUntil, s.tz)}`)
       : h('span', { class: 'badge succeeded' }, 'Enabled');
   const snooze = snoozed
-    ? act('Unsnooze', () => alertsApi.unsnooze(r.id), { 'data-action': 'unsnooze' })
+    ? act('Unsnooze', () => alertsApi.unsnooze(r.id), { 'data-action': 'unsnooze', 'data-focus-key': `snooze-${r.id}` })
     : h('span', { class: 'segmented', role: 'group', 'aria-label': `Snooze ${r.name}` },
       h('span', { class: 'seg-label', 'aria-hidden': 'true' }, 'Snooze'),
       ['1', '4', '24'].map((hrs) => act(`${hrs} h`, () => alertsApi.snooze(r.id, `PT${hrs}H`),
-        { 'data-action': `snooze-${hrs}h`, 'aria-label': `Snooze ${r.name} for ${hrs} hour${hrs === '1' ? '' : 's'}` })));
+        { 'data-action': `snooze-${hrs}h`, 'data-focus-key': `snooze-${r.id}`, 'aria-label': `Snooze ${r.name} for ${hrs} hour${hrs === '1' ? '' : 's'}` })));
   return h('tr', { 'data-rule': r.id, 'data-name': r.name },
     h('td', {}, h('a', { class: 'rule-link', href: ctx.alertsHref({ rule: r.id }),
       onclick: (e) => { if (!e.metaKey && !e.ctrlKey) { e.preventDefault(); ctx.openAlerts({ rule: r.id }); } } }, r.name),
@@ -193,7 +199,7 @@ function ruleRow(r, s, ctx, reload) {
     h('td', {}, status),
     h('td', {}, h('div', { class: 'row-actions' },
       act(r.enabled ? 'Disable' : 'Enable', () => (r.enabled ? alertsApi.disable(r.id) : alertsApi.enable(r.id)),
-        { 'data-action': r.enabled ? 'disable' : 'enable', 'aria-label': `${r.enabled ? 'Disable' : 'Enable'} ${r.name}` }),
+        { 'data-action': r.enabled ? 'disable' : 'enable', 'data-focus-key': `toggle-${r.id}`, 'aria-label': `${r.enabled ? 'Disable' : 'Enable'} ${r.name}` }),
       snooze,
       h('button', { class: 'btn ghost small danger', type: 'button', 'data-action': 'delete', 'aria-label': `Delete ${r.name}`,
         onclick: () => confirmDelete(r, ctx, reload) }, 'Delete'))));

@@ -295,8 +295,10 @@ class AlertsViewTest {
         browser.waitFor(d -> "Disabled".equals(browser.textOrNull(row + "td:nth-child(4)")));
         assertThat(db.query("select enabled from alert_rules where id = ?", UUID.fromString(loud)).get(0)
                 .get("enabled")).isEqualTo(false);
-        browser.driver.findElement(By.cssSelector(row + "[data-action=enable]")).click();
+        // by keyboard: Enter on the button, and focus stays on it after the row is drawn again
+        browser.driver.findElement(By.cssSelector(row + "[data-action=enable]")).sendKeys(Keys.ENTER);
         browser.waitFor(d -> "Enabled".equals(browser.textOrNull(row + "td:nth-child(4)")));
+        browser.waitFor(d -> "disable".equals(browser.script("return document.activeElement.dataset.action")));
 
         // the overview marks the workflow whose alert fires, and only that one
         new RecordedRuns(recorder)
