@@ -33,3 +33,36 @@ export function authHeaders() {
 
 export const summary = (params, signal) => getJson('/api/metrics/workflows/summary', params, signal);
 export const workflow = (id, params, signal) => getJson(`/api/metrics/workflow/${encodeURIComponent(id)}`, params, signal);
+
+/** A call with a JSON body (or none); 204 answers null. */
+export async function send(method, path, body) {
+  let response;
+  try {
+    response = await fetch(path, { method, headers: { ...authHeaders(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(0, { title: 'Network error', detail: 'The metrics service cannot be reached.' });
+  }
+  if (response.status === 204) return null;
+  if (response.ok) return response.json();
+  const problem = await response.json().catch(() => null);
+  throw new (response.status === 401 ? AuthError : ApiError)(response.status, problem);
+}
+
+const RULES = '/api/alerts/rules';
+const rulePath = (id, action = '') => `${RULES}/${encodeURIComponent(id)}${action}`;
+
+export const alertsApi = {
+  states: (signal) => getJson('/api/alerts/states', null, signal),
+  events: (limit) => getJson('/api/alerts/events', new URLSearchParams({ limit: String(limit) })),
+  rules: () => getJson(RULES),
+  rule: (id) => getJson(rulePath(id)),
+  create: (rule) => send('POST', RULES, rule),
+  update: (id, rule) => send('PUT', rulePath(id), rule),
+  remove: (id) => send('DELETE', rulePath(id)),
+  enable: (id) => send('POST', rulePath(id, '/enable')),
+  disable: (id) => send('POST', rulePath(id, '/disable')),
+  snooze: (id, duration) => send('POST', rulePath(id, '/snooze'), { for: duration }),
+  unsnooze: (id) => send('POST', rulePath(id, '/unsnooze')),
+  backtest: (draft) => send('POST', '/api/alerts/backtest', draft),
+};

@@ -1,7 +1,8 @@
 // The dashboard's entry point: sign-in, routing between the overview and a workflow, loading, and the live
 // stream that triggers re-fetches. Views only render; everything they show comes from metrics-api.
-import { AuthError, summary, workflow } from './api.js';
+import { AuthError, alertsApi, summary, workflow } from './api.js';
 import { clearToken, setToken, takeTokenFromFragment, token } from './auth.js';
+import { mountAlerts } from './alerts.js';
 import { mountDetail } from './detail.js';
 import { h, replace } from './dom.js';
 import { openLive } from './live.js';
@@ -14,6 +15,7 @@ const LIVE_DEBOUNCE_MS = 300;
 const main = document.getElementById('main');
 const liveEl = document.getElementById('live');
 const signOutButton = document.getElementById('signout');
+const nav = document.getElementById('tabs');
 
 let view = null; // { kind, id, ui }
 let inflight = null;
@@ -23,10 +25,17 @@ const projects = new Set();
 const previousCursors = []; // the cursors of the pages before this one, for "Previous"
 
 const ctx = {
-  detailHref: (id) => href({ wf: id }),
-  overviewHref: () => href({ wf: '' }),
-  openWorkflow: (id) => write({ wf: id }),
-  openOverview: () => write({ wf: '' }),
+  detailHref: (id) => href({ view: '', rule: '', wf: id }),
+  overviewHref: () => href({ view: '', rule: '', wf: '' }),
+  openWorkflow: (id) => write({ view: '', rule: '', wf: id }),
+  openOverview: () => write({ view: '', rule: '', wf: '' }),
+  alertsHref: (change = {}) => href({ view: 'alerts', wf: '', cursor: '', ...change }),
+  openAlerts: (change = {}) => write({ view: 'alerts', wf: '', cursor: '', ...change }),
+  projects: () => [...projects],
+  current: () => read(),
+  /** True when the error means "sign in again" (and the sign-in form is shown). */
+  authFailed: (e) => { if (e instanceof AuthError) { expired(); return true; } return false; },
+  toast,
 };
 
 function start() {
@@ -35,6 +44,12 @@ function start() {
   window.addEventListener('popstate', () => route());
   window.addEventListener('statechange', () => route());
   signOutButton.addEventListener('click', () => { clearToken(); signIn(); });
+  nav.addEventListener('click', (e) => {
+    const a = e.target.closest('a[data-tab]');
+    if (!a || e.metaKey || e.ctrlKey) return;
+    e.preventDefault();
+    if (a.dataset.tab === 'alerts') ctx.openAlerts({ rule: '' }); else ctx.openOverview();
+  });
   // A page left open in the back/forward cache would keep its stream, and browsers allow only six
   // HTTP/1.1 connections per host: close it when the page is hidden, reopen (and catch up) when it is back.
   window.addEventListener('pagehide', () => { live?.stop(); live = null; inflight?.abort(); });
@@ -59,10 +74,13 @@ function enter() {
 function route() {
   if (!token()) return;
   const s = read();
-  const kind = s.wf ? 'detail' : 'overview';
-  if (!view || view.kind !== kind || view.id !== s.wf) {
-    view = { kind, id: s.wf, ui: kind === 'detail' ? mountDetail(main, ctx) : mountOverview(main, s, ctx) };
-    document.title = kind === 'detail' ? 'Workflow · MeshHook' : 'Workflow health · MeshHook';
+  const kind = s.view === 'alerts' ? 'alerts' : s.wf ? 'detail' : 'overview';
+  const id = kind === 'alerts' ? '' : s.wf;
+  syncNav(kind);
+  if (!view || view.kind !== kind || view.id !== id) {
+    const mount = { alerts: () => mountAlerts(main, ctx), detail: () => mountDetail(main, ctx), overview: () => mountOverview(main, s, ctx) };
+    view = { kind, id, ui: mount[kind]() };
+    document.title = { alerts: 'Alerts · MeshHook', detail: 'Workflow · MeshHook', overview: 'Workflow health · MeshHook' }[kind];
     main.focus({ preventScroll: true }); // a screen reader starts reading the new view
   }
   trackPages(s);
@@ -81,24 +99,39 @@ async function load(s, quietly) {
   const controller = new AbortController();
   inflight = controller;
   const current = view;
+  if (current.kind === 'alerts') { current.ui.refresh(s, quietly); return; }
   if (!quietly) current.ui.loading();
   try {
+    // the overview marks workflows with a firing or pending alert; without the states it still shows the figures
+    const alerting = s.wf ? null : alertsApi.states(controller.signal).then(alertingWorkflows, () => new Map());
     const data = s.wf
       ? await workflow(s.wf, rangeParams(s), controller.signal)
       : await summary(summaryParams(s, PAGE_SIZE), controller.signal);
+    const alerts = alerting ? await alerting : undefined;
     if (controller.signal.aborted || current !== view) return;
     if (data.workflows) {
       const before = projects.size;
       data.workflows.forEach((w) => projects.add(w.projectId));
       if (projects.size !== before) current.ui.syncControls(s, [...projects]);
     }
-    current.ui.render(data, s, pager(s));
+    current.ui.render(data, s, pager(s), alerts);
   } catch (e) {
     if (e.name === 'AbortError' || current !== view) return;
     if (e instanceof AuthError) { expired(); return; }
     if (quietly) { console.warn('live refresh failed; keeping what is shown', e); return; }
     current.ui.error(e, () => load(read(), false));
   }
+}
+
+/** "project/slug" → the worst alert state of a workflow, for the ones firing or pending. */
+function alertingWorkflows(answer) {
+  const worst = new Map();
+  for (const x of answer.states) {
+    if (x.state !== 'firing' && x.state !== 'pending') continue;
+    const key = `${x.projectId}/${x.workflowSlug}`;
+    if (worst.get(key) !== 'firing') worst.set(key, x.state);
+  }
+  return worst;
 }
 
 /** Keeps the stack of earlier cursors in step with the URL, also when Back or Forward moved through pages. */
@@ -118,6 +151,25 @@ function pager(s) {
   };
 }
 
+/** The top bar's tabs: links that keep the range and zone, marked with aria-current. */
+function syncNav(kind) {
+  nav.hidden = false;
+  for (const a of nav.querySelectorAll('a[data-tab]')) {
+    const tab = a.dataset.tab;
+    a.href = tab === 'alerts' ? ctx.alertsHref({ rule: '' }) : ctx.overviewHref();
+    if ((tab === 'alerts') === (kind === 'alerts')) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+}
+
+let toastTimer = null;
+function toast(message) {
+  const el = document.getElementById('toast');
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 6000);
+}
+
 function setLive(state) {
   liveEl.dataset.state = state;
   liveEl.querySelector('.live-text').textContent = { live: 'Live', reconnecting: 'Reconnecting…', off: 'Offline' }[state];
@@ -135,6 +187,7 @@ function signIn(message) {
   inflight?.abort();
   setLive('off');
   signOutButton.hidden = true;
+  nav.hidden = true;
   const input = h('textarea', { id: 'token-input', name: 'token', required: true, autocomplete: 'off', spellcheck: 'false',
     placeholder: 'eyJhbGciOi…' });
   replace(main, h('section', { class: 'card signin', 'aria-labelledby': 'signin-h' },

@@ -34,7 +34,7 @@ export function rangeControls(state) {
     zonePicker(state.tz));
 }
 
-function zonePicker(current) {
+export function zonePicker(current) {
   const zones = new Set(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []);
   zones.add('UTC');
   zones.add(browserZone());

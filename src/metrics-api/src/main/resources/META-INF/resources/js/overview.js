@@ -7,6 +7,7 @@ import { trendChart, sparkline } from './charts.js';
 import { ago, at, duration, pct, runs } from './format.js';
 import { SORTS, write } from './state.js';
 import { badge, deltaEl, empty, failure, kpi, skeleton } from './states.js';
+import { stateBadge } from './alerts.js';
 
 const COLUMNS = [
   { key: 'slug', label: 'Workflow', sort: 'slug' },
@@ -72,10 +73,10 @@ export function mountOverview(main, state, ctx) {
       replace(top, failure(err, retry));
       tableCard.hidden = true;
     },
-    render(summary, s, pager) {
+    render(summary, s, pager, alerting = new Map()) {
       tableCard.hidden = false;
       replace(top, overviewTop(summary, s));
-      replace(tableRegion, summary.workflows.length === 0 ? emptyTable(s) : workflowsTable(summary, s, ctx), pagerEl(summary, pager));
+      replace(tableRegion, summary.workflows.length === 0 ? emptyTable(s) : workflowsTable(summary, s, ctx, alerting), pagerEl(summary, pager));
     },
   };
 }
@@ -102,12 +103,8 @@ function overviewTop(summary, s) {
     a.counts.total === 0 ? h('p', { class: 'muted' }, 'No runs in this range yet.') : chart,
     h('p', { class: 'chart-legend-note' }, `Bars: runs per ${summary.range.granularity} bucket (failed includes timed out); line: failure rate. Times in ${s.tz}.`));
 
-  const alerts = h('section', { class: 'card placeholder', id: 'alerts', 'aria-labelledby': 'alerts-h', style: 'margin-top: 1rem' },
-    h('h2', { id: 'alerts-h' }, 'Alerts'),
-    h('p', {}, 'Alerts arrive with the alerts API: current alerts, their history and alert rules will show here.'));
-
   queueMicrotask(() => { if (chart.isConnected) trendChart(chart, a.series, s.tz); });
-  return [kpis, trend, alerts];
+  return [kpis, trend];
 }
 
 function emptyTable(s) {
@@ -118,7 +115,7 @@ function emptyTable(s) {
     : empty('No runs in this range', 'Workflows appear here as soon as MeshHook records their runs. Try a longer range.');
 }
 
-function workflowsTable(summary, s, ctx) {
+function workflowsTable(summary, s, ctx, alerting) {
   const head = h('tr', {}, COLUMNS.map((c) => {
     const active = c.sort === s.sort;
     const th = h('th', { scope: 'col', class: [c.num ? 'num' : '', c.cls || ''].join(' '), title: c.title,
@@ -130,13 +127,13 @@ function workflowsTable(summary, s, ctx) {
     }, c.label));
     return th;
   }));
-  const rows = summary.workflows.map((w) => row(w, s, ctx));
+  const rows = summary.workflows.map((w) => row(w, s, ctx, alerting.get(`${w.projectId}/${w.workflowSlug}`)));
   return h('div', { class: 'scroll' }, h('table', { id: 'workflows' },
     h('caption', { class: 'sr-only' }, `Workflows, sorted by ${s.sort} ${s.order === 'asc' ? 'ascending' : 'descending'}`),
     h('thead', {}, head), h('tbody', {}, rows)));
 }
 
-function row(w, s, ctx) {
+function row(w, s, ctx, alert) {
   const id = w.workflowIds[0];
   const spark = h('div', { class: 'spark' });
   const link = h('a', { href: ctx.detailHref(id), 'data-focus-key': `wf-${id}`,
@@ -144,7 +141,8 @@ function row(w, s, ctx) {
   const tr = h('tr', { class: 'clickable', 'data-workflow': id, 'data-slug': w.workflowSlug,
     // the slug is the keyboard target; a click anywhere on the row is a shortcut for the mouse
     onclick: (e) => { if (e.target.closest('a, button')) return; ctx.openWorkflow(id); } },
-  h('td', { class: 'slug' }, link, h('div', { class: 'muted', style: 'font-size:.78rem' },
+  h('td', { class: 'slug' }, link, alert ? h('a', { class: 'alert-badge', href: ctx.alertsHref(), title: `Alert ${alert}: open Alerts`,
+    onclick: (e) => { if (!e.metaKey && !e.ctrlKey) { e.preventDefault(); ctx.openAlerts(); } } }, ' ', stateBadge(alert)) : null, h('div', { class: 'muted', style: 'font-size:.78rem' },
     `v${Math.max(...w.versions)}${w.versions.length > 1 ? ` · ${w.versions.length} versions` : ''}`)),
   h('td', { class: 'num runs' }, runs(w.counts.total)),
   h('td', { class: 'num failures hide-sm' }, runs(w.counts.failures)),

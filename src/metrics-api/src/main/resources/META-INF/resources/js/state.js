@@ -8,7 +8,7 @@ export const PRESETS = ['1h', '24h', '7d', '30d', '90d', '365d'];
 /** Server sort keys and the order the server uses when none is given. */
 export const SORTS = { slug: 'asc', runs: 'desc', failures: 'desc', successRate: 'desc', failureRate: 'desc', lastRun: 'desc' };
 
-const KEYS = ['wf', 'range', 'from', 'to', 'tz', 'sort', 'order', 'q', 'project', 'status', 'minRuns', 'cursor'];
+const KEYS = ['view', 'rule', 'wf', 'range', 'from', 'to', 'tz', 'sort', 'order', 'q', 'project', 'status', 'minRuns', 'cursor'];
 
 export function read() {
   const p = new URLSearchParams(location.search);
@@ -16,6 +16,7 @@ export function read() {
   if (!s.from || !s.to) { s.from = ''; s.to = ''; }
   if (!PRESETS.includes(s.range)) s.range = s.from ? '' : '7d';
   s.tz ||= browserZone();
+  if (s.view !== 'alerts') { s.view = ''; s.rule = ''; }
   if (!(s.sort in SORTS)) s.sort = 'failureRate';
   if (s.order !== 'asc' && s.order !== 'desc') s.order = SORTS[s.sort];
   return s;
