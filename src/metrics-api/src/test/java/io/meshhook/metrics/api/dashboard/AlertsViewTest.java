@@ -60,19 +60,11 @@ class AlertsViewTest {
         }
     }
 
-    private record Tenant(UUID user, UUID project, String token) {
-    }
-
-    private Tenant tenant(String name) {
-        UUID user = UUID.randomUUID();
-        return new Tenant(user, DatabaseResource.database().createProject(user, name), TestTokens.user(user));
-    }
-
     /**
      * order-sync 3 days ago: 10 successes per 15-minute bucket for 6 hours, and 10 failures more per bucket for
      * the 2 hours in the middle (50 % failing), as in BacktestTest: a failure rate above 30 % fires exactly once.
      */
-    private void incidentThreeDaysAgo(Tenant t) {
+    private void incidentThreeDaysAgo(DashboardTenant t) {
         long now = Instant.now().getEpochSecond();
         Instant b = Instant.ofEpochSecond(now - now % Q.toSeconds()).minus(Duration.ofDays(3));
         RecordedRuns runs = new RecordedRuns(recorder);
@@ -100,12 +92,12 @@ class AlertsViewTest {
         return rule;
     }
 
-    private static String create(Tenant t, Map<String, Object> rule) {
+    private static String create(DashboardTenant t, Map<String, Object> rule) {
         return RestAssured.given().header("Authorization", "Bearer " + t.token()).contentType(ContentType.JSON)
                 .body(rule).when().post("/api/alerts/rules").then().statusCode(201).extract().path("id");
     }
 
-    private void openAlerts(Tenant t, String extra) {
+    private void openAlerts(DashboardTenant t, String extra) {
         browser.open(page.toString(), "view=alerts" + extra, t.token());
     }
 
@@ -126,14 +118,14 @@ class AlertsViewTest {
     }
 
     /** The form's project list is filled from the live stream's ready event. */
-    private void awaitForm(Tenant t) {
+    private void awaitForm(DashboardTenant t) {
         browser.waitFor(d -> t.project().toString().equals(browser.script(
                 "const s = document.getElementById('rule-projectId'); return s ? s.value : null;")));
     }
 
     @Test
     void shouldCreateARuleThroughTheFormAfterShowingHowOftenItWouldHaveFired() {
-        Tenant t = tenant("create");
+        DashboardTenant t = DashboardTenant.create("create");
         incidentThreeDaysAgo(t);
         browser.open(page.toString(), "", t.token());
         // from the top bar, by keyboard
@@ -195,7 +187,7 @@ class AlertsViewTest {
 
     @Test
     void shouldShowTheServersValidationErrorAtTheFieldAndTheWebhookSecretOnce() {
-        Tenant t = tenant("validation");
+        DashboardTenant t = DashboardTenant.create("validation");
         openAlerts(t, "&rule=new");
         awaitForm(t);
         type("name", "Too much");
@@ -226,7 +218,7 @@ class AlertsViewTest {
 
     @Test
     void shouldDeleteARuleOnlyAfterConfirmation() {
-        Tenant t = tenant("delete");
+        DashboardTenant t = DashboardTenant.create("delete");
         create(t, rule(t.project(), "Keep me"));
         create(t, rule(t.project(), "Delete me"));
         openAlerts(t, "");
@@ -251,7 +243,7 @@ class AlertsViewTest {
 
     @Test
     void shouldShowFiringAlertsFirstAndTheHistoryAndSnoozeDisableARule() {
-        Tenant t = tenant("states");
+        DashboardTenant t = DashboardTenant.create("states");
         String quiet = create(t, rule(t.project(), "Quiet rule"));
         String loud = create(t, rule(t.project(), "Checkout failing"));
         var db = DatabaseResource.database();
@@ -323,8 +315,8 @@ class AlertsViewTest {
 
     @Test
     void shouldNeverShowAnotherTenantsRulesStatesOrHistory() {
-        Tenant a = tenant("tenant A");
-        Tenant b = tenant("tenant B");
+        DashboardTenant a = DashboardTenant.create("tenant A");
+        DashboardTenant b = DashboardTenant.create("tenant B");
         create(a, rule(a.project(), "A watches order-sync"));
         String bRule = create(b, rule(b.project(), "B-secret-payroll-rule"));
         var db = DatabaseResource.database();

@@ -58,17 +58,8 @@ class DashboardTest {
         }
     }
 
-    /** A tenant of its own per test, so that tests cannot see each other's workflows. */
-    private record Tenant(UUID user, UUID project, String token) {
-    }
-
-    private Tenant tenant(String name) {
-        UUID user = UUID.randomUUID();
-        return new Tenant(user, DatabaseResource.database().createProject(user, name), TestTokens.user(user));
-    }
-
     /** alpha 3 ok + 1 failed; beta 1 ok, 1 failed, 1 timed out, 1 canceled; gamma 4 ok. */
-    private Map<String, UUID> threeWorkflows(Tenant t) {
+    private Map<String, UUID> threeWorkflows(DashboardTenant t) {
         Map<String, UUID> ids = Map.of("alpha", UUID.randomUUID(), "beta", UUID.randomUUID(), "gamma",
                 UUID.randomUUID());
         Instant at = Instant.now().minus(3, ChronoUnit.HOURS);
@@ -92,7 +83,7 @@ class DashboardTest {
 
     @Test
     void shouldShowTheAggregateAndEachWorkflowsRatesWhenRunsWereRecorded() {
-        Tenant t = tenant("rates");
+        DashboardTenant t = DashboardTenant.create("rates");
         threeWorkflows(t);
 
         browser.open(page.toString(), "", t.token());
@@ -120,7 +111,7 @@ class DashboardTest {
 
     @Test
     void shouldReorderTheRowsAndKeepTheOrderInTheUrlWhenAColumnIsSorted() {
-        Tenant t = tenant("sorting");
+        DashboardTenant t = DashboardTenant.create("sorting");
         threeWorkflows(t);
         browser.open(page.toString(), "", t.token());
         awaitTable(List.of("beta", "alpha", "gamma"));
@@ -143,7 +134,7 @@ class DashboardTest {
 
     @Test
     void shouldNarrowTheTableWhenSearching() {
-        Tenant t = tenant("search");
+        DashboardTenant t = DashboardTenant.create("search");
         threeWorkflows(t);
         browser.open(page.toString(), "", t.token());
         awaitTable(List.of("beta", "alpha", "gamma"));
@@ -159,7 +150,7 @@ class DashboardTest {
 
     @Test
     void shouldShowANewOutcomeWithoutReloadWithinTwoSeconds() {
-        Tenant t = tenant("live");
+        DashboardTenant t = DashboardTenant.create("live");
         Map<String, UUID> ids = threeWorkflows(t);
         browser.open(page.toString(), "", t.token());
         awaitTable(List.of("beta", "alpha", "gamma"));
@@ -184,7 +175,7 @@ class DashboardTest {
 
     @Test
     void shouldPageThroughWorkflowsWithTheServersCursorAndKeepThePageInTheUrl() {
-        Tenant t = tenant("paging");
+        DashboardTenant t = DashboardTenant.create("paging");
         RecordedRuns runs = new RecordedRuns(recorder);
         Instant at = Instant.now().minus(2, ChronoUnit.HOURS);
         for (int i = 0; i < 27; i++) {
@@ -209,7 +200,7 @@ class DashboardTest {
 
     @Test
     void shouldReFetchWhatWasMissedWhenTheServersListenConnectionWasLost() {
-        Tenant t = tenant("resync");
+        DashboardTenant t = DashboardTenant.create("resync");
         Map<String, UUID> ids = threeWorkflows(t);
         browser.open(page.toString(), "", t.token());
         awaitTable(List.of("beta", "alpha", "gamma"));
@@ -230,7 +221,7 @@ class DashboardTest {
 
     @Test
     void shouldAskToSignInAgainWhenTheTokenExpiresWhileThePageIsOpen() {
-        Tenant t = tenant("expiring");
+        DashboardTenant t = DashboardTenant.create("expiring");
         threeWorkflows(t);
         Map<String, Object> claims = TestTokens.userClaims(t.user());
         // expired 22 s ago: accepted within the 30 s clock skew for 8 more seconds, then the stream ends
@@ -246,8 +237,8 @@ class DashboardTest {
 
     @Test
     void shouldNeverShowAnotherTenantsWorkflows() {
-        Tenant a = tenant("tenant A");
-        Tenant b = tenant("tenant B");
+        DashboardTenant a = DashboardTenant.create("tenant A");
+        DashboardTenant b = DashboardTenant.create("tenant B");
         threeWorkflows(a);
         Instant at = Instant.now().minus(1, ChronoUnit.HOURS);
         UUID payroll = UUID.randomUUID();
@@ -288,7 +279,7 @@ class DashboardTest {
         assertThat(browser.text("#auth-message")).contains("Your session expired — sign in again");
 
         // the form signs in with a valid token pasted into it
-        Tenant t = tenant("signin");
+        DashboardTenant t = DashboardTenant.create("signin");
         threeWorkflows(t);
         browser.driver.findElement(By.id("token-input")).sendKeys(t.token());
         browser.driver.findElement(By.cssSelector("form button[type=submit]")).click();
@@ -297,7 +288,7 @@ class DashboardTest {
 
     @Test
     void shouldShowVersionsAndTopErrorsOnTheDetailPageAndSaveScreenshots() {
-        Tenant t = tenant("screenshots");
+        DashboardTenant t = DashboardTenant.create("screenshots");
         UUID checkout = UUID.randomUUID();
         UUID checkoutV2 = UUID.randomUUID();
         RecordedRuns runs = new RecordedRuns(recorder);
