@@ -10,6 +10,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.meshhook.metrics.data.problem.FieldError;
+import io.meshhook.metrics.data.validation.CanonicalUuid;
 
 /**
  * Reads one outcome from JSON and checks every field, collecting all errors (with their paths) instead of
@@ -150,19 +151,11 @@ public final class OutcomeParser {
             if (value == null) {
                 return null;
             }
-            if (value.isTextual()) {
-                try {
-                    String text = value.textValue();
-                    UUID id = UUID.fromString(text);
-                    if (id.toString().equalsIgnoreCase(text)) {
-                        return id;
-                    }
-                } catch (IllegalArgumentException e) {
-                    // reported below
-                }
+            UUID id = value.isTextual() ? CanonicalUuid.parse(value.textValue()) : null;
+            if (id == null) {
+                error(field, "must be a UUID");
             }
-            error(field, "must be a UUID");
-            return null;
+            return id;
         }
 
         String text(String field, boolean required, int maxLength) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.meshhook.metrics.data.problem.Problem;
 import io.meshhook.metrics.data.problem.ProblemException;
+import io.meshhook.metrics.data.validation.CanonicalUuid;
 import io.vertx.pgclient.PgException;
 
 /** The alert endpoints' shared answers: not found (alike for unknown and another tenant's), bodies, ids. */
@@ -29,15 +30,11 @@ final class AlertProblems {
 
     /** A malformed id names nothing: the same 404 as an unknown one, so ids cannot be probed. */
     static UUID ruleId(String id) {
-        try {
-            UUID uuid = UUID.fromString(id == null ? "" : id);
-            if (uuid.toString().equalsIgnoreCase(id)) {
-                return uuid;
-            }
-        } catch (IllegalArgumentException e) {
-            // below
+        UUID uuid = CanonicalUuid.parse(id);
+        if (uuid == null) {
+            throw ruleNotFound();
         }
-        throw ruleNotFound();
+        return uuid;
     }
 
     /** The request body as a JSON object; anything else is a 400 (malformed), not a 422 (invalid). */

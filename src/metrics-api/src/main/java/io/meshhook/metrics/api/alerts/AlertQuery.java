@@ -12,6 +12,7 @@ import java.util.UUID;
 import io.meshhook.metrics.data.problem.FieldError;
 import io.meshhook.metrics.data.problem.Problem;
 import io.meshhook.metrics.data.problem.ProblemException;
+import io.meshhook.metrics.data.validation.CanonicalUuid;
 import io.vertx.core.MultiMap;
 
 /**
@@ -65,15 +66,10 @@ record AlertQuery(UUID project, UUID rule, int limit, Instant before) {
         if (value == null) {
             return null;
         }
-        try {
-            UUID id = UUID.fromString(value);
-            if (id.toString().equalsIgnoreCase(value)) {
-                return id;
-            }
-        } catch (IllegalArgumentException e) {
-            // below
+        UUID id = CanonicalUuid.parse(value);
+        if (id == null) {
+            errors.add(new FieldError(name, "must be a UUID"));
         }
-        errors.add(new FieldError(name, "must be a UUID"));
-        return null;
+        return id;
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.meshhook.metrics.data.problem.FieldError;
+import io.meshhook.metrics.data.validation.CanonicalUuid;
 
 /**
  * Typed reads of a JSON object's fields that collect every error instead of stopping at the first, so a 422 can
@@ -54,16 +55,11 @@ final class JsonFields {
         if (text == null) {
             return null;
         }
-        try {
-            UUID id = UUID.fromString(text);
-            if (id.toString().equalsIgnoreCase(text)) {
-                return id;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
+        UUID id = CanonicalUuid.parse(text);
+        if (id == null) {
+            error(field, "must be a UUID");
         }
-        error(field, "must be a UUID");
-        return null;
+        return id;
     }
 
     Double number(String field, boolean required) {

@@ -5,18 +5,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import io.meshhook.metrics.data.problem.ProblemException;
+import io.meshhook.metrics.data.validation.CanonicalUuid;
 
 /** The optional {@code project} query parameter of the stream: comma-separated project ids that narrow it. */
 final class ProjectFilter {
 
     static final int MAX_PROJECTS = 100;
-
-    /** Only the canonical form: UUID.fromString also takes "1-1-1-1-1", which no client means. */
-    private static final Pattern CANONICAL_UUID = Pattern
-            .compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private ProjectFilter() {
     }
@@ -31,13 +27,13 @@ final class ProjectFilter {
         for (String value : values) {
             for (String item : value.split(",", -1)) {
                 position++;
-                String trimmed = item.trim();
-                if (!CANONICAL_UUID.matcher(trimmed).matches()) {
+                UUID project = CanonicalUuid.parse(item.trim());
+                if (project == null) {
                     // the value itself is not echoed: it is the caller's input and may be anything
                     throw ProblemException.badRequest("project must be a comma-separated list of project UUIDs;"
                             + " item " + position + " is not a UUID.");
                 }
-                projects.add(UUID.fromString(trimmed));
+                projects.add(project);
             }
         }
         if (projects.size() > MAX_PROJECTS) {

@@ -30,6 +30,7 @@ import io.meshhook.metrics.data.problem.ProblemException;
 import io.meshhook.metrics.data.rates.RunCounts;
 import io.meshhook.metrics.data.tenant.TenantScope;
 import io.meshhook.metrics.data.time.TimeWindow;
+import io.meshhook.metrics.data.validation.CanonicalUuid;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.mutiny.sqlclient.Row;
@@ -218,15 +219,11 @@ public class MetricsService {
     }
 
     private static UUID workflowId(String id) {
-        try {
-            UUID uuid = UUID.fromString(id == null ? "" : id);
-            if (uuid.toString().equalsIgnoreCase(id)) {
-                return uuid;
-            }
-        } catch (IllegalArgumentException e) {
-            // a malformed id names no workflow: the same 404 as an unknown one
+        UUID uuid = CanonicalUuid.parse(id);
+        if (uuid == null) {
+            throw notFound(); // a malformed id names no workflow: the same 404 as an unknown one
         }
-        throw notFound();
+        return uuid;
     }
 
     private static ProblemException notFound() {

@@ -15,6 +15,7 @@ import io.meshhook.metrics.data.problem.Problem;
 import io.meshhook.metrics.data.problem.ProblemException;
 import io.meshhook.metrics.data.time.RangeParser;
 import io.meshhook.metrics.data.time.TimeWindow;
+import io.meshhook.metrics.data.validation.CanonicalUuid;
 import io.vertx.core.MultiMap;
 
 /**
@@ -120,17 +121,12 @@ class QueryParser {
     private static List<UUID> uuids(MultiMap params, String name, List<FieldError> errors) {
         List<UUID> ids = new ArrayList<>();
         for (String v : values(params, name)) {
-            try {
-                UUID id = UUID.fromString(v);
-                if (id.toString().equalsIgnoreCase(v)) {
-                    ids.add(id);
-                    continue;
-                }
-            } catch (IllegalArgumentException e) {
-                // reported below
+            UUID id = CanonicalUuid.parse(v);
+            if (id == null) {
+                errors.add(new FieldError(name, "must be UUIDs, comma-separated"));
+                return List.of();
             }
-            errors.add(new FieldError(name, "must be UUIDs, comma-separated"));
-            return List.of();
+            ids.add(id);
         }
         if (ids.size() > 100) {
             errors.add(new FieldError(name, "must name at most 100 ids"));
