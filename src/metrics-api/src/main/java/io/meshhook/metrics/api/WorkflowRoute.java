@@ -1,8 +1,5 @@
 package io.meshhook.metrics.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.meshhook.metrics.api.query.MetricsService;
 import io.meshhook.metrics.data.auth.Caller;
 import io.quarkus.vertx.web.Route;
@@ -12,23 +9,16 @@ import io.vertx.ext.web.RoutingContext;
 public class WorkflowRoute {
 
     private final MetricsService metrics;
-    private final ObjectMapper json;
+    private final JsonReplies replies;
 
-    WorkflowRoute(MetricsService metrics, ObjectMapper json) {
+    WorkflowRoute(MetricsService metrics, JsonReplies replies) {
         this.metrics = metrics;
-        this.json = json;
+        this.replies = replies;
     }
 
     @Route(path = "/api/metrics/workflow/:id", methods = Route.HttpMethod.GET)
     void workflow(RoutingContext context) {
-        metrics.workflow(Caller.of(context), context.pathParam("id"), context.queryParams()).subscribe().with(
-                detail -> {
-                    try {
-                        context.response().putHeader("Content-Type", "application/json")
-                                .end(json.writeValueAsString(detail));
-                    } catch (JsonProcessingException e) {
-                        context.fail(e);
-                    }
-                }, context::fail);
+        replies.answer(context, 200,
+                () -> metrics.workflow(Caller.of(context), context.pathParam("id"), context.queryParams()));
     }
 }

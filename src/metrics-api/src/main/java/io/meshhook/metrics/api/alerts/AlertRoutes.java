@@ -2,17 +2,14 @@ package io.meshhook.metrics.api.alerts;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.meshhook.metrics.api.JsonReplies;
 import io.meshhook.metrics.data.auth.Caller;
 import io.quarkus.vertx.web.Route;
 import io.quarkus.vertx.web.Route.HttpMethod;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -29,103 +26,81 @@ public class AlertRoutes {
     private final AlertHistory history;
     private final Backtest backtest;
     private final ObjectMapper json;
+    private final JsonReplies replies;
 
-    AlertRoutes(RuleService rules, AlertHistory history, Backtest backtest, ObjectMapper json) {
+    AlertRoutes(RuleService rules, AlertHistory history, Backtest backtest, ObjectMapper json, JsonReplies replies) {
         this.rules = rules;
         this.history = history;
         this.backtest = backtest;
         this.json = json;
+        this.replies = replies;
     }
 
     @Route(path = RULES, methods = HttpMethod.POST)
     void create(RoutingContext ctx) {
-        answer(ctx, 201, () -> rules.create(Caller.of(ctx), body(ctx)).invoke(rule -> ctx.response()
+        replies.answer(ctx, 201, () -> rules.create(Caller.of(ctx), body(ctx)).invoke(rule -> ctx.response()
                 .putHeader("Location", RULES + "/" + rule.id())));
     }
 
     @Route(path = RULES, methods = HttpMethod.GET)
     void list(RoutingContext ctx) {
-        answer(ctx, 200, () -> rules.list(Caller.of(ctx), AlertQuery.parse(ctx.queryParams(), Set.of("project"))
+        replies.answer(ctx, 200, () -> rules.list(Caller.of(ctx), AlertQuery.parse(ctx.queryParams(), Set.of("project"))
                 .project()).map(list -> Map.of("rules", list)));
     }
 
     @Route(path = RULE, methods = HttpMethod.GET)
     void get(RoutingContext ctx) {
-        answer(ctx, 200, () -> rules.get(Caller.of(ctx), ctx.pathParam("id")));
+        replies.answer(ctx, 200, () -> rules.get(Caller.of(ctx), ctx.pathParam("id")));
     }
 
     @Route(path = RULE, methods = HttpMethod.PUT)
     void update(RoutingContext ctx) {
-        answer(ctx, 200, () -> rules.update(Caller.of(ctx), ctx.pathParam("id"), body(ctx)));
+        replies.answer(ctx, 200, () -> rules.update(Caller.of(ctx), ctx.pathParam("id"), body(ctx)));
     }
 
     @Route(path = RULE, methods = HttpMethod.DELETE)
     void delete(RoutingContext ctx) {
-        answer(ctx, 204, () -> rules.delete(Caller.of(ctx), ctx.pathParam("id")));
+        replies.answer(ctx, 204, () -> rules.delete(Caller.of(ctx), ctx.pathParam("id")));
     }
 
     @Route(path = RULE + "/enable", methods = HttpMethod.POST)
     void enable(RoutingContext ctx) {
-        answer(ctx, 200, () -> rules.setEnabled(Caller.of(ctx), ctx.pathParam("id"), true));
+        replies.answer(ctx, 200, () -> rules.setEnabled(Caller.of(ctx), ctx.pathParam("id"), true));
     }
 
     @Route(path = RULE + "/disable", methods = HttpMethod.POST)
     void disable(RoutingContext ctx) {
-        answer(ctx, 200, () -> rules.setEnabled(Caller.of(ctx), ctx.pathParam("id"), false));
+        replies.answer(ctx, 200, () -> rules.setEnabled(Caller.of(ctx), ctx.pathParam("id"), false));
     }
 
     @Route(path = RULE + "/snooze", methods = HttpMethod.POST)
     void snooze(RoutingContext ctx) {
-        answer(ctx, 200, () -> rules.snooze(Caller.of(ctx), ctx.pathParam("id"), body(ctx)));
+        replies.answer(ctx, 200, () -> rules.snooze(Caller.of(ctx), ctx.pathParam("id"), body(ctx)));
     }
 
     @Route(path = RULE + "/unsnooze", methods = HttpMethod.POST)
     void unsnooze(RoutingContext ctx) {
-        answer(ctx, 200, () -> rules.snooze(Caller.of(ctx), ctx.pathParam("id"), null));
+        replies.answer(ctx, 200, () -> rules.snooze(Caller.of(ctx), ctx.pathParam("id"), null));
     }
 
     @Route(path = "/api/alerts/events", methods = HttpMethod.GET)
     void events(RoutingContext ctx) {
-        answer(ctx, 200, () -> history.events(Caller.of(ctx), AlertQuery.parse(ctx.queryParams(),
+        replies.answer(ctx, 200, () -> history.events(Caller.of(ctx), AlertQuery.parse(ctx.queryParams(),
                 Set.of("project", "rule", "limit", "before"))).map(events -> Map.of("events", events)));
     }
 
     @Route(path = "/api/alerts/states", methods = HttpMethod.GET)
     void states(RoutingContext ctx) {
-        answer(ctx, 200, () -> history.states(Caller.of(ctx), AlertQuery.parse(ctx.queryParams(),
+        replies.answer(ctx, 200, () -> history.states(Caller.of(ctx), AlertQuery.parse(ctx.queryParams(),
                 Set.of("project", "rule"))).map(states -> Map.of("states", states)));
     }
 
     @Route(path = "/api/alerts/backtest", methods = HttpMethod.POST)
     void backtest(RoutingContext ctx) {
-        answer(ctx, 200, () -> backtest.run(Caller.of(ctx), body(ctx)));
+        replies.answer(ctx, 200, () -> backtest.run(Caller.of(ctx), body(ctx)));
     }
 
     private ObjectNode body(RoutingContext ctx) {
         return AlertProblems.object(json, ctx.body() == null ? null : ctx.body().asString());
-    }
-
-    /**
-     * Runs the work (a failure thrown while building it, e.g. a validation problem, fails it too) and answers on
-     * the request's own context, because the database work completes on another one.
-     */
-    private <T> void answer(RoutingContext ctx, int status, Supplier<Uni<? extends T>> work) {
-        Context context = ctx.vertx().getOrCreateContext();
-        Uni.createFrom().<T>deferred(work).subscribe().with(
-                value -> context.runOnContext(ignored -> write(ctx, status, value)),
-                failure -> context.runOnContext(ignored -> ctx.fail(failure)));
-    }
-
-    private void write(RoutingContext ctx, int status, Object value) {
-        if (status == 204) {
-            ctx.response().setStatusCode(204).end();
-            return;
-        }
-        try {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                    .end(json.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
-        }
     }
 }
