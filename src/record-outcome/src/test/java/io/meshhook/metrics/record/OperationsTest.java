@@ -2,6 +2,7 @@ package io.meshhook.metrics.record;
 
 import static io.meshhook.metrics.record.Outcomes.post;
 import static io.meshhook.metrics.record.Outcomes.succeeded;
+import static io.meshhook.metrics.record.Prometheus.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -53,15 +54,5 @@ class OperationsTest {
         String answered = RestAssured.given().header("X-Request-Id", given.replace("\r\n", " ")).get("/q/health/live")
                 .then().statusCode(200).extract().header("X-Request-Id");
         assertThat(answered).isNotBlank().doesNotContain(" ");
-    }
-
-    /** The value of one Prometheus sample, 0 when it does not exist yet. */
-    private static double metric(String sample) {
-        for (String line : RestAssured.get("/q/metrics").asString().split("\n")) {
-            if (line.startsWith(sample + " ")) {
-                return Double.parseDouble(line.substring(sample.length() + 1).trim());
-            }
-        }
-        return 0;
     }
 }

@@ -1,35 +1,22 @@
 package io.meshhook.metrics.data.outcome;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.meshhook.metrics.data.problem.DatabaseFailures;
 import io.meshhook.metrics.data.problem.FieldError;
 import io.meshhook.metrics.data.problem.Problem;
 import io.meshhook.metrics.data.problem.ProblemException;
-import io.meshhook.metrics.data.reactive.EventLoopBridge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 
 /**
  * Records finished runs: validates a request whole, then writes it in one transaction and answers only after
@@ -43,18 +30,13 @@ public class OutcomeRecorder {
     private static final String INVALID = "invalid-outcome";
     private static final String INVALID_TITLE = "Invalid outcome";
 
-    private final Pool pool;
-    private final EventLoopBridge bridge;
-    private final OutcomePartitions partitions;
+    private final OutcomeWriter writer;
     private final Clock clock;
     private final RetentionConfig retention;
     private final MeterRegistry meters;
 
-    OutcomeRecorder(Pool pool, EventLoopBridge bridge, OutcomePartitions partitions, Clock clock,
-            RetentionConfig retention, MeterRegistry meters) {
-        this.pool = pool;
-        this.bridge = bridge;
-        this.partitions = partitions;
+    OutcomeRecorder(OutcomeWriter writer, Clock clock, RetentionConfig retention, MeterRegistry meters) {
+        this.writer = writer;
         this.clock = clock;
         this.retention = retention;
         this.meters = meters;
@@ -120,19 +102,8 @@ public class OutcomeRecorder {
     }
 
     private Uni<List<RecordedOutcome>> writeOnce(List<Reported> reported) {
-        List<Reported> unique = withoutRepeats(reported);
-        Instant rawSince = OutcomePartitions.rawCompleteSince(clock.instant(), retention.outcomes());
-        List<Instant> stored = unique.stream().map(r -> r.outcome().finishedAt()).filter(t -> !t.isBefore(rawSince))
-                .toList();
-        return bridge.onEventLoop(() -> Uni.createFrom()
-                .deferred(() -> partitions.ensure(stored)
-                        .chain(() -> pool.withTransaction(connection -> transaction(connection, unique))))
-                .onFailure(OutcomeRecorder::isMissingPartition).invoke(partitions::forget)
-                .onFailure(t -> DatabaseFailures.isRetryable(t) || isMissingPartition(t)).retry().atMost(3))
-                .map(inserted -> reported.stream()
-                        .map(r -> new RecordedOutcome(r.outcome().runId(),
-                                !inserted.remove(r.outcome().runId())))
-                        .toList());
+        return writer.write(withoutRepeats(reported)).map(inserted -> reported.stream()
+                .map(r -> new RecordedOutcome(r.outcome().runId(), !inserted.remove(r.outcome().runId()))).toList());
     }
 
     /** A run id repeated inside one request is a duplicate when identical, and a conflict otherwise. */
@@ -151,54 +122,6 @@ public class OutcomeRecorder {
         return unique;
     }
 
-    private Uni<Set<UUID>> transaction(SqlConnection connection, List<Reported> unique) {
-        return connection.preparedQuery(OutcomeSql.RECORD)
-                .execute(Tuple.of(toJson(unique), (double) retention.outcomes().toSeconds())).chain(rows -> {
-                    Row row = rows.iterator().next();
-                    List<FieldError> unknown = Arrays.stream(row.getArrayOfIntegers("unknown_projects"))
-                            .map(ord -> new FieldError(unique.get(ord).field("projectId"), "is not a known project"))
-                            .toList();
-                    throwIfInvalid(unknown);
-                    Set<UUID> inserted = new HashSet<>(Arrays.asList(row.getArrayOfUUIDs("inserted")));
-                    List<Reported> seenBefore = unique.stream().filter(r -> !inserted.contains(r.outcome().runId()))
-                            .toList();
-                    if (seenBefore.isEmpty()) {
-                        return Uni.createFrom().item(inserted);
-                    }
-                    UUID[] ids = seenBefore.stream().map(r -> r.outcome().runId()).toArray(UUID[]::new);
-                    return connection.preparedQuery(OutcomeSql.KNOWN_FINGERPRINTS).execute(Tuple.of(ids)).map(known -> {
-                        Map<UUID, UUID> fingerprints = new HashMap<>();
-                        known.forEach(k -> fingerprints.put(k.getUUID("run_id"), k.getUUID("fingerprint")));
-                        List<FieldError> conflicts = seenBefore.stream()
-                                .filter(r -> !r.outcome().fingerprint().equals(fingerprints.get(r.outcome().runId())))
-                                .map(r -> new FieldError(r.field("runId"),
-                                        "was already recorded with a different outcome (status, workflow or times differ)"))
-                                .toList();
-                        if (!conflicts.isEmpty()) {
-                            throw conflict(conflicts);
-                        }
-                        return inserted;
-                    });
-                });
-    }
-
-    private static JsonArray toJson(List<Reported> unique) {
-        JsonArray rows = new JsonArray();
-        for (int i = 0; i < unique.size(); i++) {
-            RunOutcome o = unique.get(i).outcome();
-            rows.add(new JsonObject().put("ord", i).put("run_id", o.runId().toString())
-                    .put("project_id", o.projectId().toString()).put("workflow_id", o.workflowId().toString())
-                    .put("workflow_slug", o.workflowSlug()).put("workflow_version", o.workflowVersion())
-                    .put("status", o.status().wireName()).put("trigger", o.trigger().wireName())
-                    .put("attempt", o.attempt()).put("retry_of", o.retryOf() == null ? null : o.retryOf().toString())
-                    .put("started_at", o.startedAt().toString()).put("finished_at", o.finishedAt().toString())
-                    .put("duration_ms", o.durationMs()).put("error_code", o.errorCode())
-                    .put("error_message", o.errorMessage()).put("error_step", o.errorStep())
-                    .put("fingerprint", o.fingerprint().toString()));
-        }
-        return rows;
-    }
-
     private OutcomeParser parser() {
         return new OutcomeParser(clock.instant(), retention.rollups());
     }
@@ -212,24 +135,16 @@ public class OutcomeRecorder {
 
     private static void throwIfInvalid(List<FieldError> errors) {
         if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.invalid(INVALID, INVALID_TITLE, errors));
+            throw invalid(errors);
         }
     }
 
-    private static ProblemException conflict(List<FieldError> conflicts) {
+    static ProblemException invalid(List<FieldError> errors) {
+        return new ProblemException(Problem.invalid(INVALID, INVALID_TITLE, errors));
+    }
+
+    static ProblemException conflict(List<FieldError> conflicts) {
         return new ProblemException(new Problem("/problems/outcome-conflict", "Outcome conflict", 409,
                 "A run id was reported before with a different outcome; nothing was changed.", conflicts));
-    }
-
-    private static boolean isMissingPartition(Throwable t) {
-        return t instanceof PgException pg && "23514".equals(pg.getSqlState())
-                && pg.getErrorMessage() != null && pg.getErrorMessage().contains("no partition");
-    }
-
-    /** An outcome with the path its fields are reported under ({@code ""} or {@code outcomes[3]}). */
-    private record Reported(RunOutcome outcome, String path) {
-        String field(String name) {
-            return path.isEmpty() ? name : path + "." + name;
-        }
     }
 }

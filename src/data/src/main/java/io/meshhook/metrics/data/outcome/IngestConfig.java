@@ -1,0 +1,28 @@
+package io.meshhook.metrics.data.outcome;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How concurrent record requests share transactions (group commit). */
+@ConfigMapping(prefix = "run-metrics.ingest")
+public interface IngestConfig {
+
+    /**
+     * Coalesce concurrent requests into one transaction. Off: every request has a transaction of its own (kept
+     * for the benchmark's side-by-side figures and as an escape hatch).
+     */
+    @WithDefault("true")
+    boolean groupCommit();
+
+    /**
+     * At most this many record transactions run at once; requests that arrive meanwhile wait and go together
+     * into the next one. Few and full transactions beat many small ones: each commit is one WAL flush, and a
+     * hot workflow's counter row is locked once per transaction, not once per run.
+     */
+    @WithDefault("4")
+    int maxConcurrentTransactions();
+
+    /** A group takes waiting requests until it holds this many outcomes (a request is never split). */
+    @WithDefault("2000")
+    int maxGroupOutcomes();
+}
