@@ -44,15 +44,23 @@ public final class Maintenance {
         }
     }
 
-    /** Every drifted rollup bucket and counter; with {@code repair}, rewritten from raw outcomes and rollups. */
-    public List<Drift> reconcile(Duration keepOutcomes, boolean repair) throws SQLException {
+    /**
+     * Every drifted rollup bucket, counter and hourly/daily level row; with {@code repair}, rewritten from raw
+     * outcomes and rollups (the levels after the 15-minute rollups they add up to).
+     */
+    public List<Drift> reconcile(Duration keepOutcomes, Duration keepRollups, boolean repair) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false); // the check and its repair see and change one snapshot
         try (PreparedStatement s = connection.prepareStatement(
                 "select kind, project_id::text, workflow, bucket_start::text, expected, actual"
-                        + " from run_metrics_reconcile(make_interval(secs => ?), ?)")) {
+                        + " from run_metrics_reconcile(make_interval(secs => ?), ?)"
+                        // after the first: its repair of the 15-minute rollups is what the levels are checked by
+                        + " union all select kind, project_id::text, workflow, bucket_start::text, expected, actual"
+                        + " from run_metrics_reconcile_levels(make_interval(secs => ?), ?)")) {
             s.setDouble(1, keepOutcomes.toSeconds());
             s.setBoolean(2, repair);
+            s.setDouble(3, keepRollups.toSeconds());
+            s.setBoolean(4, repair);
             List<Drift> drift = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -60,7 +60,8 @@ public final class Migrate {
                 case "retention" -> maintenance.applyRetention(keepOutcomes, keepRollups, 4)
                         .forEach(System.out::println);
                 case "reconcile", "repair" -> {
-                    List<Maintenance.Drift> drift = maintenance.reconcile(keepOutcomes, command.equals("repair"));
+                    List<Maintenance.Drift> drift = maintenance.reconcile(keepOutcomes, keepRollups,
+                            command.equals("repair"));
                     drift.forEach(d -> System.out.println(d));
                     System.out.printf("%d drifted row(s)%s%n", drift.size(),
                             command.equals("repair") && !drift.isEmpty() ? ", repaired" : "");

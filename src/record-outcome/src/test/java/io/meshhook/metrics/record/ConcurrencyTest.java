@@ -173,6 +173,32 @@ class ConcurrencyTest {
     }
 
     @Test
+    void shouldKeepTheHourlyAndDailyLevelsEqualToTheRollupsWhenWrittenConcurrently() {
+        for (String level : List.of("hourly", "daily")) {
+            String len = level.equals("hourly") ? "1 hour" : "1 day";
+            assertThat(db.scalar("select count(*) from workflow_run_rollups_" + level + " where" + OURS, owner))
+                    .as("%s rows", level).isGreaterThan(WORKFLOWS);
+            assertThat(db.query("""
+                    select * from (select project_id, workflow_slug, date_bin(?::interval, bucket_start, 'epoch') b,
+                        workflow_id, trigger, sum(succeeded) s, sum(failed) f, sum(timed_out) t, sum(canceled) c,
+                        sum(retried) r, sum(duration_sum_ms) d, max(duration_max_ms) m,
+                        run_metrics_hist_add(run_metrics_hist_sum(duration_hist), '{}') h
+                      from workflow_run_rollups where""" + OURS + """
+                      group by 1, 2, 3, 4, 5) e
+                    full join (select project_id, workflow_slug, bucket_start b, workflow_id, trigger, succeeded s,
+                        failed f, timed_out t, canceled c, retried r, duration_sum_ms d, duration_max_ms m,
+                        run_metrics_hist_add(duration_hist, '{}') h
+                      from workflow_run_rollups_""" + level + " where" + OURS
+                    + """
+                            ) l using (project_id, workflow_slug, b, workflow_id, trigger)
+                            where (e.s, e.f, e.t, e.c, e.r, e.d, e.m, e.h) is distinct from (l.s, l.f, l.t, l.c, l.r, l.d, l.m, l.h)
+                            """,
+                    len, owner, owner)).as("%s level rows that differ from the 15-minute rollups", level)
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void shouldPutEachRunInItsDurationBucketWhenRollupsAreMergedConcurrently() {
         List<Histogram> stored = histograms(db.query("""
                 select project_id, workflow_slug, bucket_start, workflow_id, trigger,

@@ -46,6 +46,29 @@ class MaintenanceTest {
     }
 
     @Test
+    void shouldFindAndRepairACorruptedHourlyAndDailyLevelFromTheRollupsWhenReconciling() throws SQLException {
+        Instant t = Instant.now().minus(2, ChronoUnit.HOURS);
+        for (String status : List.of("succeeded", "failed", "failed")) {
+            post("/recordOutcome", outcome(project, workflow, "levels", status, t)).statusCode(200);
+        }
+        assertThat(db.scalar("select sum(failed) from workflow_run_rollups_hourly where project_id = ?", project))
+                .isEqualTo(2);
+        assertThat(db.scalar("select sum(failed) from workflow_run_rollups_daily where project_id = ?", project))
+                .isEqualTo(2);
+        db.execute("update workflow_run_rollups_hourly set succeeded = 9 where project_id = ?", project);
+        db.execute("delete from workflow_run_rollups_daily where project_id = ?", project);
+
+        assertThat(reconcile(false)).extracting(Drift::kind).containsExactlyInAnyOrder("rollup hourly",
+                "rollup daily");
+        assertThat(reconcile(true)).hasSize(2);
+        assertThat(reconcile(false)).isEmpty();
+        assertThat(db.scalar("select sum(succeeded) from workflow_run_rollups_hourly where project_id = ?", project))
+                .isEqualTo(1);
+        assertThat(db.scalar("select sum(failed) from workflow_run_rollups_daily where project_id = ?", project))
+                .isEqualTo(2);
+    }
+
+    @Test
     void shouldFindAndRepairACorruptedCounterAndRollupWhenReconciling() throws SQLException {
         Instant t = Instant.now().minus(1, ChronoUnit.HOURS);
         for (String status : List.of("succeeded", "succeeded", "failed", "timed_out", "canceled")) {
@@ -57,9 +80,11 @@ class MaintenanceTest {
         db.execute("update workflow_run_rollups set failed = failed + 1 where project_id = ?", project);
         List<Drift> found = reconcile(false);
 
-        assertThat(found).extracting(Drift::kind).containsExactlyInAnyOrder("counter", "rollup");
+        // the hourly and daily levels still hold the true counts, so they disagree with the corrupted rollup
+        assertThat(found).extracting(Drift::kind).containsExactlyInAnyOrder("counter", "rollup", "rollup hourly",
+                "rollup daily");
         assertThat(found).allMatch(d -> d.projectId().equals(project.toString()));
-        assertThat(reconcile(true)).hasSize(2);
+        assertThat(reconcile(true)).as("repaired from raw; then the levels agree again").hasSize(2);
         assertThat(reconcile(false)).isEmpty();
         assertThat(db.query("select success_count, failure_count from workflow_run_metrics where project_id = ?",
                 project)).containsExactly(Map.of("success_count", 2L, "failure_count", 2L));
@@ -115,7 +140,7 @@ class MaintenanceTest {
     }
 
     private List<Drift> reconcileKeeping(Duration keep, boolean repair) throws SQLException {
-        return maintenance(m -> m.reconcile(keep, repair));
+        return maintenance(m -> m.reconcile(keep, Duration.ofDays(400), repair));
     }
 
     private <T> T maintenance(SqlWork<T> work) throws SQLException {

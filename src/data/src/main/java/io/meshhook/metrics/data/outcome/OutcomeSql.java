@@ -10,6 +10,38 @@ final class OutcomeSql {
     private OutcomeSql() {
     }
 
+    /** The rollup columns, shared by the 15-minute, hourly and daily levels. */
+    private static final String ROLLUP_COLUMNS = """
+            (project_id, workflow_slug, bucket_start, workflow_id, trigger,
+               workflow_version, succeeded, failed, timed_out, canceled, retried, duration_sum_ms,
+               duration_max_ms, duration_hist, last_finished_at)""";
+
+    /** A level's values after its bucket expression, and how they merge into an existing row. */
+    private static final String ROLLUP_VALUES = """
+
+                workflow_id, trigger, max(workflow_version),
+                count(*) filter (where status = 'succeeded'),
+                count(*) filter (where status = 'failed'),
+                count(*) filter (where status = 'timed_out'),
+                count(*) filter (where status = 'canceled'),
+                count(*) filter (where attempt > 1),
+                sum(duration_ms), max(duration_ms),
+                run_metrics_hist_sum(run_metrics_hist_one(run_metrics_duration_bucket(duration_ms))),
+                max(finished_at)
+            from fresh
+            group by 1, 2, 3, 4, 5
+            order by 1, 2, 3, 4, 5
+            on conflict (project_id, workflow_slug, bucket_start, workflow_id, trigger) do update set
+                succeeded = r.succeeded + excluded.succeeded,
+                failed = r.failed + excluded.failed,
+                timed_out = r.timed_out + excluded.timed_out,
+                canceled = r.canceled + excluded.canceled,
+                retried = r.retried + excluded.retried,
+                duration_sum_ms = r.duration_sum_ms + excluded.duration_sum_ms,
+                duration_max_ms = greatest(r.duration_max_ms, excluded.duration_max_ms),
+                duration_hist = run_metrics_hist_add(r.duration_hist, excluded.duration_hist),
+                last_finished_at = greatest(r.last_finished_at, excluded.last_finished_at)""";
+
     static final String RECORD = """
             with input as (
                 select * from jsonb_to_recordset($1::jsonb) as x(
@@ -68,61 +100,47 @@ final class OutcomeSql {
                     m.failure_count, m.timed_out_count, m.canceled_count, m.test_run_count, m.last_run_at,
                     m.last_run_status, m.last_updated
             ), rollups as (
-                insert into workflow_run_rollups as r (project_id, workflow_slug, bucket_start, workflow_id, trigger,
-                    workflow_version, succeeded, failed, timed_out, canceled, retried, duration_sum_ms,
-                    duration_max_ms, duration_hist, last_finished_at)
-                select project_id, workflow_slug, date_bin('15 minutes', finished_at, timestamptz 'epoch'),
-                    workflow_id, trigger, max(workflow_version),
-                    count(*) filter (where status = 'succeeded'),
-                    count(*) filter (where status = 'failed'),
-                    count(*) filter (where status = 'timed_out'),
-                    count(*) filter (where status = 'canceled'),
-                    count(*) filter (where attempt > 1),
-                    sum(duration_ms), max(duration_ms),
-                    run_metrics_hist_sum(run_metrics_hist_one(run_metrics_duration_bucket(duration_ms))),
-                    max(finished_at)
-                from fresh
-                group by 1, 2, 3, 4, 5
-                order by 1, 2, 3, 4, 5
-                on conflict (project_id, workflow_slug, bucket_start, workflow_id, trigger) do update set
-                    succeeded = r.succeeded + excluded.succeeded,
-                    failed = r.failed + excluded.failed,
-                    timed_out = r.timed_out + excluded.timed_out,
-                    canceled = r.canceled + excluded.canceled,
-                    retried = r.retried + excluded.retried,
-                    duration_sum_ms = r.duration_sum_ms + excluded.duration_sum_ms,
-                    duration_max_ms = greatest(r.duration_max_ms, excluded.duration_max_ms),
-                    duration_hist = run_metrics_hist_add(r.duration_hist, excluded.duration_hist),
-                    last_finished_at = greatest(r.last_finished_at, excluded.last_finished_at)
-            ), errors as (
-                insert into workflow_run_error_rollups as e (project_id, workflow_slug, bucket_start, error_code,
-                    occurrences, sample_message, last_seen_at)
-                select project_id, workflow_slug, date_bin('1 hour', finished_at, timestamptz 'epoch'),
-                    coalesce(error_code, case when status = 'timed_out' then 'TIMED_OUT' else 'UNSPECIFIED' end),
-                    count(*),
-                    (array_agg(error_message order by finished_at desc) filter (where error_message is not null))[1],
-                    max(finished_at)
-                from fresh
-                where status in ('failed', 'timed_out') and trigger <> 'test'
-                group by 1, 2, 3, 4
-                order by 1, 2, 3, 4
-                on conflict (project_id, workflow_slug, bucket_start, error_code) do update set
-                    occurrences = e.occurrences + excluded.occurrences,
-                    sample_message = case when excluded.last_seen_at >= e.last_seen_at
-                        then coalesce(excluded.sample_message, e.sample_message)
-                        else coalesce(e.sample_message, excluded.sample_message) end,
-                    last_seen_at = greatest(e.last_seen_at, excluded.last_seen_at)
-            )
-            select (select coalesce(array_agg(run_id), '{}') from ledger) as inserted,
-                (select coalesce(array_agg(ord), '{}') from unknown_projects) as unknown_projects,
-                (select count(pg_notify('run_metrics', json_build_object(
-                    'projectId', project_id, 'workflowId', workflow_id, 'workflowSlug', workflow_slug,
-                    'workflowVersion', workflow_version, 'successCount', success_count,
-                    'failureCount', failure_count, 'timedOutCount', timed_out_count,
-                    'canceledCount', canceled_count, 'testRunCount', test_run_count, 'lastRunAt', last_run_at,
-                    'lastRunStatus', last_run_status, 'lastUpdated', last_updated)::text))
-                from counters) as notified
-            """;
+                insert into workflow_run_rollups as r""" + ROLLUP_COLUMNS + """
+            select project_id, workflow_slug, date_bin('15 minutes', finished_at, timestamptz 'epoch'),"""
+            + ROLLUP_VALUES + """
+                    ), hourly as (
+                        insert into workflow_run_rollups_hourly as r""" + ROLLUP_COLUMNS + """
+                    select project_id, workflow_slug, date_bin('1 hour', finished_at, timestamptz 'epoch'),"""
+            + ROLLUP_VALUES + """
+                    ), daily as (
+                        insert into workflow_run_rollups_daily as r""" + ROLLUP_COLUMNS + """
+                    select project_id, workflow_slug, date_bin('1 day', finished_at, timestamptz 'epoch'),"""
+            + ROLLUP_VALUES
+            + """
+                    ), errors as (
+                        insert into workflow_run_error_rollups as e (project_id, workflow_slug, bucket_start, error_code,
+                            occurrences, sample_message, last_seen_at)
+                        select project_id, workflow_slug, date_bin('1 hour', finished_at, timestamptz 'epoch'),
+                            coalesce(error_code, case when status = 'timed_out' then 'TIMED_OUT' else 'UNSPECIFIED' end),
+                            count(*),
+                            (array_agg(error_message order by finished_at desc) filter (where error_message is not null))[1],
+                            max(finished_at)
+                        from fresh
+                        where status in ('failed', 'timed_out') and trigger <> 'test'
+                        group by 1, 2, 3, 4
+                        order by 1, 2, 3, 4
+                        on conflict (project_id, workflow_slug, bucket_start, error_code) do update set
+                            occurrences = e.occurrences + excluded.occurrences,
+                            sample_message = case when excluded.last_seen_at >= e.last_seen_at
+                                then coalesce(excluded.sample_message, e.sample_message)
+                                else coalesce(e.sample_message, excluded.sample_message) end,
+                            last_seen_at = greatest(e.last_seen_at, excluded.last_seen_at)
+                    )
+                    select (select coalesce(array_agg(run_id), '{}') from ledger) as inserted,
+                        (select coalesce(array_agg(ord), '{}') from unknown_projects) as unknown_projects,
+                        (select count(pg_notify('run_metrics', json_build_object(
+                            'projectId', project_id, 'workflowId', workflow_id, 'workflowSlug', workflow_slug,
+                            'workflowVersion', workflow_version, 'successCount', success_count,
+                            'failureCount', failure_count, 'timedOutCount', timed_out_count,
+                            'canceledCount', canceled_count, 'testRunCount', test_run_count, 'lastRunAt', last_run_at,
+                            'lastRunStatus', last_run_status, 'lastUpdated', last_updated)::text))
+                        from counters) as notified
+                    """;
 
     static final String KNOWN_FINGERPRINTS = """
             select run_id, fingerprint from workflow_run_outcome_keys where run_id = any($1)

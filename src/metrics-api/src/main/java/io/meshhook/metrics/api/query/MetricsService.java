@@ -121,7 +121,7 @@ public class MetricsService {
         scoped.addValue(query.version());
         // one connection pipelines these queries; they are independent of each other
         return Uni.combine().all().unis(reader.figures(List.of(key)), reader.histograms(List.of(key)),
-                reader.series(List.of(key)), connection.preparedQuery(MetricsSql.VERSIONS).execute(scoped),
+                reader.series(List.of(key)), reader.versions(key),
                 connection.preparedQuery(MetricsSql.TOP_ERRORS).execute(Tuple.of(key.projectId(), key.slug(),
                         RollupReader.offset(w.from().truncatedTo(ChronoUnit.HOURS)), RollupReader.offset(w.to()))),
                 connection.preparedQuery(MetricsSql.RECENT_FAILURES).execute(scoped)).asTuple().map(t -> {

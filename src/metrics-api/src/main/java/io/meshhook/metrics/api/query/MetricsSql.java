@@ -27,50 +27,67 @@ final class MetricsSql {
             group by m.project_id, m.workflow_slug
             """;
 
-    private static final String KEYS_AND_RANGE = """
+    /**
+     * The rollup rows of the keys $1/$2 in the pieces of a range (RollupPieces): $3/$4 daily, $5/$6 hourly, $7/$8
+     * 15-minute ranges; $9 triggers, $10 version. Each range is an index range scan of its level.
+     */
+    private static final String LEVELS_FROM = """
             from unnest($1::uuid[], $2::text[]) as k(project_id, workflow_slug)
-            join workflow_run_rollups r on r.project_id = k.project_id and r.workflow_slug = k.workflow_slug
-            where r.bucket_start >= $3 and r.bucket_start < $4 and r.trigger = any($5)
-              and ($6::integer is null or r.workflow_version = $6)
+            cross join lateral (
+                select x.* from unnest($3::timestamptz[], $4::timestamptz[]) as q(f, t)
+                join workflow_run_rollups_daily x on x.project_id = k.project_id
+                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t
+                union all
+                select x.* from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
+                join workflow_run_rollups_hourly x on x.project_id = k.project_id
+                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t
+                union all
+                select x.* from unnest($7::timestamptz[], $8::timestamptz[]) as q(f, t)
+                join workflow_run_rollups x on x.project_id = k.project_id
+                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t
+            ) r
             """;
 
-    /** $1/$2 keys, $3 previous-period start, $4 end, $5 triggers, $6 version, $7 current start. */
+    private static final String LEVELS_WHERE = """
+            where r.trigger = any($9) and ($10::integer is null or r.workflow_version = $10)
+            """;
+
+    /** Pieces cut at $11, the current period's start: before it is the previous period. */
     static final String FIGURES = """
             select r.project_id, r.workflow_slug,
-                sum(r.succeeded) filter (where r.bucket_start >= $7) as succeeded,
-                sum(r.failed) filter (where r.bucket_start >= $7) as failed,
-                sum(r.timed_out) filter (where r.bucket_start >= $7) as timed_out,
-                sum(r.canceled) filter (where r.bucket_start >= $7) as canceled,
-                sum(r.retried) filter (where r.bucket_start >= $7) as retried,
-                sum(r.duration_sum_ms) filter (where r.bucket_start >= $7) as duration_sum_ms,
-                max(r.duration_max_ms) filter (where r.bucket_start >= $7) as duration_max_ms,
-                sum(r.succeeded) filter (where r.bucket_start < $7) as prev_succeeded,
-                sum(r.failed) filter (where r.bucket_start < $7) as prev_failed,
-                sum(r.timed_out) filter (where r.bucket_start < $7) as prev_timed_out,
-                sum(r.canceled) filter (where r.bucket_start < $7) as prev_canceled,
-                sum(r.retried) filter (where r.bucket_start < $7) as prev_retried
-            """ + KEYS_AND_RANGE + """
+                sum(r.succeeded) filter (where r.bucket_start >= $11) as succeeded,
+                sum(r.failed) filter (where r.bucket_start >= $11) as failed,
+                sum(r.timed_out) filter (where r.bucket_start >= $11) as timed_out,
+                sum(r.canceled) filter (where r.bucket_start >= $11) as canceled,
+                sum(r.retried) filter (where r.bucket_start >= $11) as retried,
+                sum(r.duration_sum_ms) filter (where r.bucket_start >= $11) as duration_sum_ms,
+                max(r.duration_max_ms) filter (where r.bucket_start >= $11) as duration_max_ms,
+                sum(r.succeeded) filter (where r.bucket_start < $11) as prev_succeeded,
+                sum(r.failed) filter (where r.bucket_start < $11) as prev_failed,
+                sum(r.timed_out) filter (where r.bucket_start < $11) as prev_timed_out,
+                sum(r.canceled) filter (where r.bucket_start < $11) as prev_canceled,
+                sum(r.retried) filter (where r.bucket_start < $11) as prev_retried
+            """ + LEVELS_FROM + LEVELS_WHERE + """
             group by r.project_id, r.workflow_slug
             """;
 
-    /** $1/$2 keys, $3 start, $4 end, $5 triggers, $6 version. Duration histogram per workflow. */
+    /** Duration histogram per workflow. */
     static final String HISTOGRAMS = """
             select r.project_id, r.workflow_slug, h.i::integer as bucket, sum(h.n) as runs
-            from unnest($1::uuid[], $2::text[]) as k(project_id, workflow_slug)
-            join workflow_run_rollups r on r.project_id = k.project_id and r.workflow_slug = k.workflow_slug
+            """ + LEVELS_FROM + """
             cross join lateral unnest(r.duration_hist) with ordinality as h(n, i)
-            where r.bucket_start >= $3 and r.bucket_start < $4 and r.trigger = any($5)
-              and ($6::integer is null or r.workflow_version = $6) and h.n > 0
+            """ + LEVELS_WHERE + """
+              and h.n > 0
             group by r.project_id, r.workflow_slug, h.i
             """;
 
-    /** $1/$2 keys, $3 start, $4 end, $5 triggers, $6 version, $7 date_trunc field (null: 15m), $8 zone. */
+    /** Pieces cut at every local bucket start; $11 date_trunc field (null: 15m), $12 zone. */
     static final String SERIES = """
-            select case when $7::text is null then r.bucket_start else date_trunc($7, r.bucket_start, $8) end
+            select case when $11::text is null then r.bucket_start else date_trunc($11, r.bucket_start, $12) end
                     as bucket,
                 sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
                 sum(r.canceled) as canceled
-            """ + KEYS_AND_RANGE + """
+            """ + LEVELS_FROM + LEVELS_WHERE + """
             group by bucket
             order by bucket
             """;
@@ -78,20 +95,15 @@ final class MetricsSql {
     /** As SERIES, per workflow: the summary's sparklines of one page. */
     static final String SPARKLINES = """
             select r.project_id, r.workflow_slug,
-                case when $7::text is null then r.bucket_start else date_trunc($7, r.bucket_start, $8) end
+                case when $11::text is null then r.bucket_start else date_trunc($11, r.bucket_start, $12) end
                     as bucket,
                 sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
                 sum(r.canceled) as canceled
-            """ + KEYS_AND_RANGE + """
+            """ + LEVELS_FROM + LEVELS_WHERE + """
             group by r.project_id, r.workflow_slug, bucket
             """;
 
-    /** $1 any version's workflow id. The workflow it names, if the caller may see it. */
-    static final String RESOLVE = """
-            select project_id, workflow_slug from workflow_run_metrics where workflow_id = $1
-            """;
-
-    /** $1 project, $2 slug, $3 start, $4 end, $5 triggers, $6 version. Each version's figures and last run. */
+    /** One workflow ($1/$2 with one key): each version's figures in the range and its last run. */
     static final String VERSIONS = """
             select m.workflow_id, m.workflow_version, m.last_run_at, m.last_run_status,
                 coalesce(a.succeeded, 0) as succeeded, coalesce(a.failed, 0) as failed,
@@ -101,13 +113,17 @@ final class MetricsSql {
             left join (
                 select r.workflow_id, sum(r.succeeded) as succeeded, sum(r.failed) as failed,
                     sum(r.timed_out) as timed_out, sum(r.canceled) as canceled, sum(r.retried) as retried
-                from workflow_run_rollups r
-                where r.project_id = $1 and r.workflow_slug = $2 and r.bucket_start >= $3 and r.bucket_start < $4
-                  and r.trigger = any($5)
+            """ + LEVELS_FROM + LEVELS_WHERE + """
                 group by r.workflow_id
             ) a on a.workflow_id = m.workflow_id
-            where m.project_id = $1 and m.workflow_slug = $2 and ($6::integer is null or m.workflow_version = $6)
+            where m.project_id = ($1::uuid[])[1] and m.workflow_slug = ($2::text[])[1]
+              and ($10::integer is null or m.workflow_version = $10)
             order by m.workflow_version desc, m.workflow_id
+            """;
+
+    /** $1 any version's workflow id. The workflow it names, if the caller may see it. */
+    static final String RESOLVE = """
+            select project_id, workflow_slug from workflow_run_metrics where workflow_id = $1
             """;
 
     /** $1 project, $2 slug, $3 start (hour-aligned), $4 end. Top error codes (the error rollups are hourly). */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.meshhook.metrics.data.rates.RunCounts;
+import io.meshhook.metrics.data.time.TimeWindow;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -59,7 +60,9 @@ final class RollupReader {
     }
 
     Uni<Map<Key, PeriodFigures>> figures(List<Key> keys) {
-        return run(MetricsSql.FIGURES, keys, query.window().previousFrom(), offset(query.window().from()))
+        TimeWindow w = query.window();
+        return run(MetricsSql.FIGURES, keys, RollupPieces.of(w.previousFrom(), w.to(), List.of(w.from())),
+                offset(w.from()))
                 .map(rows -> {
                     Map<Key, PeriodFigures> figures = new HashMap<>();
                     for (Row r : rows) {
@@ -72,7 +75,7 @@ final class RollupReader {
     }
 
     Uni<Map<Key, Integer[]>> histograms(List<Key> keys) {
-        return run(MetricsSql.HISTOGRAMS, keys, query.window().from()).map(rows -> {
+        return run(MetricsSql.HISTOGRAMS, keys, whole()).map(rows -> {
             Map<Key, Map<Integer, Long>> sparse = new HashMap<>();
             for (Row r : rows) {
                 sparse.computeIfAbsent(key(r), k -> new HashMap<>()).put(r.getInteger("bucket"), r.getLong("runs"));
@@ -88,7 +91,7 @@ final class RollupReader {
     }
 
     Uni<List<Bucket>> series(List<Key> keys) {
-        return run(MetricsSql.SERIES, keys, query.window().from(), query.window().granularity().sqlField(),
+        return run(MetricsSql.SERIES, keys, byBucket(), query.window().granularity().sqlField(),
                 query.window().zone().getId()).map(rows -> {
                     List<Bucket> buckets = new ArrayList<>();
                     rows.forEach(r -> buckets.add(new Bucket(instant(r, "bucket"), counts(r, ""))));
@@ -97,7 +100,7 @@ final class RollupReader {
     }
 
     Uni<Map<Key, List<Bucket>>> sparklines(List<Key> keys) {
-        return run(MetricsSql.SPARKLINES, keys, query.window().from(), query.window().granularity().sqlField(),
+        return run(MetricsSql.SPARKLINES, keys, byBucket(), query.window().granularity().sqlField(),
                 query.window().zone().getId()).map(rows -> {
                     Map<Key, List<Bucket>> lines = new HashMap<>();
                     rows.forEach(r -> lines.computeIfAbsent(key(r), k -> new ArrayList<>())
@@ -106,13 +109,31 @@ final class RollupReader {
                 });
     }
 
-    /** Runs a statement over keys with the shared parameters $1..$6 and then the extra ones. */
-    private Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> run(String sql, List<Key> keys, Instant start,
+    /** Each version's figures in the range, newest version first, for one workflow. */
+    Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> versions(Key key) {
+        return run(MetricsSql.VERSIONS, List.of(key), whole());
+    }
+
+    /** The window read in one piece per level (no cut inside). */
+    private RollupPieces whole() {
+        return RollupPieces.of(query.window().from(), query.window().to(), List.of());
+    }
+
+    /** The window cut at every local bucket start of the series. */
+    private RollupPieces byBucket() {
+        TimeWindow w = query.window();
+        return RollupPieces.of(w.from(), w.to(), w.bucketStarts().stream().map(b -> b.toInstant()).toList());
+    }
+
+    /** Runs a statement over keys and pieces with the shared parameters $1..$10, then the extra ones. */
+    private Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> run(String sql, List<Key> keys, RollupPieces pieces,
             Object... extra) {
         List<Object> params = new ArrayList<>(List.of(
                 keys.stream().map(Key::projectId).toArray(UUID[]::new),
                 keys.stream().map(Key::slug).toArray(String[]::new),
-                offset(start), offset(query.window().to()), query.triggers().toArray(String[]::new)));
+                pieces.daily().fromArray(), pieces.daily().toArray(), pieces.hourly().fromArray(),
+                pieces.hourly().toArray(), pieces.quarters().fromArray(), pieces.quarters().toArray(),
+                query.triggers().toArray(String[]::new)));
         params.add(query.version());
         params.addAll(java.util.Arrays.asList(extra));
         return connection.preparedQuery(sql).execute(Tuple.from(params));
