@@ -18,10 +18,8 @@ bash infra/local/ensure-postgres.sh >/dev/null
 psql -h 127.0.0.1 -U postgres -qc "drop database if exists $DB with (force)" -c "create database $DB"
 java -jar src/db-migrate/target/db-migrate-*-cli.jar "jdbc:postgresql://127.0.0.1:5432/$DB" postgres "" >/dev/null
 
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-now=$(date +%s)
-unsigned="$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url).$(printf '%s' "{\"role\":\"service_role\",\"iat\":$now,\"exp\":$((now + 7200))}" | b64url)"
-TOKEN="$unsigned.$(printf '%s' "$unsigned" | openssl dgst -sha256 -hmac "$SECRET" -binary | b64url)"
+. bench/lib.sh
+TOKEN=$(jwt '"role":"service_role"')
 
 # The record statement exactly as the function runs it, with one random run per transaction.
 javap -constants -cp src/data/target/classes io.meshhook.metrics.data.outcome.OutcomeSql \
@@ -33,12 +31,9 @@ $PSQL -c "insert into projects (id, owner, name) values ('$PROJECT_SQL', gen_ran
   ('$PROJECT_HTTP', gen_random_uuid(), 'bench http')"
 $PSQL -c "select run_metrics_ensure_outcome_partition(now())" >/dev/null
 
-SUPABASE_JWT_SECRET=$SECRET RUN_METRICS_DB_URL=postgresql://127.0.0.1:5432/$DB \
-  java -Dquarkus.log.console.json.enabled=false -Dquarkus.http.port=18081 -Dquarkus.datasource.reactive.max-size=32 \
-  -jar src/record-outcome/target/quarkus-app/quarkus-run.jar >"$STATE/record-outcome.log" 2>&1 &
-FN=$!
+start_function record-outcome 18081 -Dquarkus.datasource.reactive.max-size=32
+FN=$FN_PID
 trap 'kill $FN 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fs -o /dev/null localhost:18081/q/health/ready && break; sleep 0.2; done
 
 rows=()
 baseline() { # label workflows

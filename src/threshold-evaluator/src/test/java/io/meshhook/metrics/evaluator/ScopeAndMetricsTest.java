@@ -3,7 +3,9 @@ package io.meshhook.metrics.evaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,32 @@ class ScopeAndMetricsTest extends AlertScenario {
         assertThat(states()).isEqualTo(Map.of(SLUG, "firing", "billing", "ok"));
         assertThat(mails()).hasSize(1);
         assertThat(mails()[0].getSubject()).contains(SLUG).doesNotContain("billing");
+    }
+
+    @Test
+    void shouldCountExactlyTheRunsOfTheWindowWhenWholeHoursAreReadFromTheHourlyLevel() throws Exception {
+        advance(Duration.ofMinutes(37)); // window ends and starts inside quarter-hours and hours
+        for (Duration ago : List.of(Duration.ofMinutes(3), Duration.ofMinutes(20), Duration.ofMinutes(50),
+                Duration.ofMinutes(95), Duration.ofHours(5), Duration.ofHours(26), Duration.ofDays(3),
+                Duration.ofDays(6).plusHours(23), Duration.ofDays(8))) {
+            record("succeeded", 2, ago);
+            record("failed", 1, ago.plusMinutes(7));
+        }
+        Map<UUID, Integer> windows = new java.util.HashMap<>();
+        for (int seconds : List.of(300, 900, 3_600, 5_400, 86_400, 604_800)) {
+            windows.put(rule().metric("runsBelow", "below", 1_000).minRuns(0).window(seconds).insert(), seconds);
+        }
+
+        evaluate();
+
+        windows.forEach((rule, seconds) -> assertThat(db.scalar(
+                "select last_runs from alert_states where rule_id = ?", rule)).as("runs in a %d s window", seconds)
+                .isEqualTo(db.scalar("select count(*) from workflow_run_outcomes where project_id = ?"
+                        + " and finished_at >= date_bin('15 minutes', ?::timestamptz - make_interval(secs => ?),"
+                        + " timestamptz 'epoch') and finished_at < ?::timestamptz", project, utc(clock.instant()),
+                        seconds, utc(clock.instant()))));
+        assertThat(db.scalar("select count(distinct last_runs) from alert_states where project_id = ?", project))
+                .as("windows of different lengths see different runs").isEqualTo(6);
     }
 
     @Test

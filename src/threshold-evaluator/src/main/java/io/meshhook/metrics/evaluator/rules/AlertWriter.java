@@ -22,13 +22,16 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class AlertWriter {
 
-    private static final String STATES = "select workflow_slug, state, state_since, pending_since, firing_since,"
-            + " last_notified_at from alert_states where project_id = $1 and rule_id = $2";
+    private static final String ALL_STATES = "select rule_id, workflow_slug, state, state_since, pending_since,"
+            + " firing_since, last_notified_at from alert_states where rule_id = any($1)";
 
-    private static final String UPSERT_STATE = """
+    /** Every state a pass decided, in one statement (arrays in rule and workflow order, so locks are ordered). */
+    private static final String UPSERT_STATES = """
             insert into alert_states (project_id, rule_id, workflow_slug, state, state_since, pending_since,
                 firing_since, last_value, last_runs, last_evaluated_at, last_notified_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[],
+                $6::timestamptz[], $7::timestamptz[], $8::float8[], $9::bigint[], $10::timestamptz[],
+                $11::timestamptz[])
             on conflict (project_id, rule_id, workflow_slug) do update set state = excluded.state,
                 state_since = excluded.state_since, pending_since = excluded.pending_since,
                 firing_since = excluded.firing_since, last_value = excluded.last_value,
@@ -50,20 +53,48 @@ public class AlertWriter {
             on conflict (event_id, channel, target) do nothing
             """;
 
-    /** The states kept for the rule, by workflow. */
-    public Uni<Map<String, AlertState>> states(SqlConnection connection, AlertRule rule) {
-        return connection.preparedQuery(STATES).execute(Tuple.of(rule.projectId(), rule.id())).map(rows -> {
-            Map<String, AlertState> states = new HashMap<>();
-            rows.forEach(row -> states.put(row.getString("workflow_slug"), AlertState.of(row)));
-            return states;
-        });
+    /** The states kept for these rules, by rule id and workflow; one statement for the pass. */
+    public Uni<Map<UUID, Map<String, AlertState>>> allStates(SqlConnection connection, List<AlertRule> rules) {
+        return connection.preparedQuery(ALL_STATES)
+                .execute(Tuple.of(rules.stream().map(AlertRule::id).toArray(UUID[]::new))).map(rows -> {
+                    Map<UUID, Map<String, AlertState>> states = new HashMap<>();
+                    rows.forEach(row -> states.computeIfAbsent(row.getUUID("rule_id"), id -> new HashMap<>())
+                            .put(row.getString("workflow_slug"), AlertState.of(row)));
+                    return states;
+                });
     }
 
-    public Uni<Void> saveState(SqlConnection connection, AlertRule rule, Measurement m, AlertState s, Instant now) {
-        Tuple args = Tuple.from(new Object[]{rule.projectId(), rule.id(), m.workflowSlug(), s.state(),
-                utc(s.stateSince()), utc(s.pendingSince()), utc(s.firingSince()), m.value(), runs(rule, m), utc(now),
-                utc(s.lastNotifiedAt())});
-        return connection.preparedQuery(UPSERT_STATE).execute(args).replaceWithVoid();
+    /** States decided by a pass, written together by {@link #saveAll}. */
+    public static final class StateBatch {
+        private final List<Object[]> rows = new ArrayList<>();
+
+        public void add(AlertRule rule, Measurement m, AlertState s, Instant now) {
+            rows.add(new Object[]{rule.projectId(), rule.id(), m.workflowSlug(), s.state(), utc(s.stateSince()),
+                    utc(s.pendingSince()), utc(s.firingSince()), m.value(), runs(rule, m), utc(now),
+                    utc(s.lastNotifiedAt())});
+        }
+
+        public int size() {
+            return rows.size();
+        }
+    }
+
+    public Uni<Void> saveAll(SqlConnection connection, StateBatch batch) {
+        if (batch.rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Class<?>[] types = {UUID.class, UUID.class, String.class, String.class, java.time.OffsetDateTime.class,
+                java.time.OffsetDateTime.class, java.time.OffsetDateTime.class, Double.class, Long.class,
+                java.time.OffsetDateTime.class, java.time.OffsetDateTime.class};
+        Object[] columns = new Object[types.length];
+        for (int c = 0; c < types.length; c++) {
+            Object[] column = (Object[]) java.lang.reflect.Array.newInstance(types[c], batch.rows.size());
+            for (int r = 0; r < batch.rows.size(); r++) {
+                column[r] = batch.rows.get(r)[c];
+            }
+            columns[c] = column;
+        }
+        return connection.preparedQuery(UPSERT_STATES).execute(Tuple.from(columns)).replaceWithVoid();
     }
 
     /** Records the event in the history with the values that caused it. */

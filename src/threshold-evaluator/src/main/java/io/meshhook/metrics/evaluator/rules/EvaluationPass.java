@@ -54,35 +54,53 @@ public class EvaluationPass {
                         : Uni.createFrom().item(PassResult.SKIPPED)));
     }
 
+    /**
+     * Reads every rule's states and figures with one statement each (consecutiveFailures rules one by one, from raw
+     * runs), decides in memory, records events and notifications as they happen, and writes every state with one
+     * statement at the end: a pass costs a handful of statements plus one per transition, not three per rule.
+     */
     private Uni<PassResult> evaluateAll(SqlConnection connection, Instant now) {
-        return connection.preparedQuery(RULES).execute()
-                .map(rows -> {
-                    List<AlertRule> rules = new java.util.ArrayList<>();
-                    rows.forEach(row -> rules.add(AlertRule.of(row)));
-                    return rules;
-                })
-                .chain(rules -> Multi.createFrom().iterable(rules)
-                        .onItem().transformToUniAndConcatenate(rule -> evaluate(connection, rule, now))
-                        .collect().with(java.util.stream.Collectors.reducing(PassResult.EMPTY, PassResult::plus)));
+        return connection.preparedQuery(RULES).execute().map(rows -> {
+            List<AlertRule> rules = new java.util.ArrayList<>();
+            rows.forEach(row -> rules.add(AlertRule.of(row)));
+            return rules;
+        }).chain(rules -> writer.allStates(connection, rules).chain(states -> measureAll(connection, rules, now)
+                .chain(measured -> {
+                    AlertWriter.StateBatch batch = new AlertWriter.StateBatch();
+                    return Multi.createFrom().iterable(rules).onItem()
+                            .transformToUniAndConcatenate(rule -> Multi.createFrom()
+                                    .iterable(measured.getOrDefault(rule.id(), List.of())).onItem()
+                                    .transformToUniAndConcatenate(m -> apply(connection, rule, m,
+                                            states.getOrDefault(rule.id(), Map.of()), batch, now))
+                                    .collect().with(java.util.stream.Collectors.reducing(PassResult.EMPTY,
+                                            PassResult::plus))
+                                    .map(r -> new PassResult(true, 1, r.transitions(), r.notificationsQueued())))
+                            .collect().with(java.util.stream.Collectors.reducing(PassResult.EMPTY, PassResult::plus))
+                            .call(() -> writer.saveAll(connection, batch));
+                })));
     }
 
-    private Uni<PassResult> evaluate(SqlConnection connection, AlertRule rule, Instant now) {
-        return writer.states(connection, rule)
-                .chain(states -> measurements.measure(connection, rule, now)
-                        .chain(ms -> Multi.createFrom().iterable(ms)
-                                .onItem().transformToUniAndConcatenate(m -> apply(connection, rule, m, states, now))
-                                .collect().with(java.util.stream.Collectors.reducing(PassResult.EMPTY,
-                                        PassResult::plus))))
-                .map(result -> new PassResult(true, 1, result.transitions(), result.notificationsQueued()));
+    /** Figures of every rule: rollup-based rules in one statement, streak rules one by one. */
+    private Uni<Map<UUID, List<Measurement>>> measureAll(SqlConnection connection, List<AlertRule> rules,
+            Instant now) {
+        List<AlertRule> streaks = rules.stream().filter(r -> r.metric() == Metric.CONSECUTIVE_FAILURES).toList();
+        List<AlertRule> counted = rules.stream().filter(r -> r.metric() != Metric.CONSECUTIVE_FAILURES).toList();
+        return measurements.measureAll(connection, counted, now).chain(measured -> {
+            Map<UUID, List<Measurement>> all = new java.util.HashMap<>(measured);
+            return Multi.createFrom().iterable(streaks).onItem()
+                    .transformToUniAndConcatenate(rule -> measurements.measure(connection, rule, now)
+                            .invoke(ms -> all.put(rule.id(), ms)))
+                    .collect().last().replaceWith(all);
+        });
     }
 
     private Uni<PassResult> apply(SqlConnection connection, AlertRule rule, Measurement m,
-            Map<String, AlertState> states, Instant now) {
+            Map<String, AlertState> states, AlertWriter.StateBatch batch, Instant now) {
         AlertState prior = states.get(m.workflowSlug());
         Decision decision = StateMachine.decide(rule, m, prior, now);
-        Uni<Void> saved = writer.saveState(connection, rule, m, decision.next(), now);
+        batch.add(rule, m, decision.next(), now);
         if (decision.eventKind() == null) {
-            return saved.replaceWith(PassResult.EMPTY);
+            return Uni.createFrom().item(PassResult.EMPTY);
         }
         UUID eventId = UUID.randomUUID();
         Duration firedFor = decision.send() == Decision.Notify.RESOLVED && prior.firingSince() != null
@@ -94,8 +112,7 @@ public class EvaluationPass {
                 .put("forSeconds", rule.holdFor().toSeconds()).put("totalRuns", m.totalRuns())
                 .put("firedForSeconds", firedFor == null ? null : firedFor.toSeconds());
         int transitions = decision.isTransition() ? 1 : 0;
-        Uni<Void> recorded = saved.chain(() -> writer.recordEvent(connection, eventId, rule, m, decision, details,
-                now));
+        Uni<Void> recorded = writer.recordEvent(connection, eventId, rule, m, decision, details, now);
         if (decision.send() == Decision.Notify.NONE) {
             return recorded.replaceWith(new PassResult(true, 0, transitions, 0));
         }

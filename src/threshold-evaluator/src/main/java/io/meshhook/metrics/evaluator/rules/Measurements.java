@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,9 +19,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Measures a rule over [now - window, now) for every workflow in its scope: one workflow, or every workflow of the
- * project that has ever run (workflow_run_metrics). Counts come from the 15-minute rollups, so the window starts at
- * the bucket that contains now - window (it may reach up to 15 minutes further back); test runs never count.
- * Consecutive failures need the order of runs, so they are read from the raw outcomes instead.
+ * project that has ever run (workflow_run_metrics). Counts come from the rollups, so the window starts at the
+ * 15-minute bucket that contains now - window (it may reach up to 15 minutes further back); whole hours inside the
+ * window are read from the hourly level, the quarter-hours at its ends from the 15-minute rollups. Test runs never
+ * count. Every rule of a pass is measured by one statement ({@link #measureAll}). Consecutive failures need the
+ * order of runs, so they are read from the raw outcomes instead, one rule at a time.
  */
 @ApplicationScoped
 public class Measurements {
@@ -42,6 +47,49 @@ public class Measurements {
                 and r.bucket_start < $4
             group by s.workflow_slug
             order by s.workflow_slug
+            """;
+
+    /**
+     * $1 rule ids, $2 projects, $3 slugs (null: every workflow of the project), $4 window starts, $5 the end of the
+     * last quarter-hour that has begun. Counts per rule and workflow in scope.
+     */
+    private static final String ALL_ROLLUPS = """
+            with rule as (
+                select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[])
+                    as r(rule_id, project_id, workflow_slug, since)
+            ), scope as (
+                select r.rule_id, r.project_id, r.workflow_slug, r.since from rule r where r.workflow_slug is not null
+                union all
+                select r.rule_id, r.project_id, m.workflow_slug, r.since
+                from rule r join (select distinct project_id, workflow_slug from workflow_run_metrics) m
+                    using (project_id)
+                where r.workflow_slug is null
+            ), bounds as (
+                select s.rule_id, s.project_id, s.workflow_slug, b.a, $5::timestamptz as e,
+                    date_bin('1 hour', b.a + interval '45 minutes', timestamptz 'epoch') as ha,
+                    date_bin('1 hour', $5::timestamptz, timestamptz 'epoch') as he
+                from scope s cross join lateral
+                    (select date_bin('15 minutes', s.since, timestamptz 'epoch') as a) b
+            )
+            select s.rule_id, s.workflow_slug,
+                coalesce(sum(x.succeeded), 0) as succeeded, coalesce(sum(x.failed), 0) as failed,
+                coalesce(sum(x.timed_out), 0) as timed_out, coalesce(sum(x.canceled), 0) as canceled
+            from bounds s
+            left join lateral (
+                select q.succeeded, q.failed, q.timed_out, q.canceled from workflow_run_rollups q
+                where q.project_id = s.project_id and q.workflow_slug = s.workflow_slug and q.trigger <> 'test'
+                    and q.bucket_start >= s.a and q.bucket_start < least(s.ha, s.e)
+                union all
+                select h.succeeded, h.failed, h.timed_out, h.canceled from workflow_run_rollups_hourly h
+                where h.project_id = s.project_id and h.workflow_slug = s.workflow_slug and h.trigger <> 'test'
+                    and h.bucket_start >= s.ha and h.bucket_start < s.he
+                union all
+                select q.succeeded, q.failed, q.timed_out, q.canceled from workflow_run_rollups q
+                where q.project_id = s.project_id and q.workflow_slug = s.workflow_slug and q.trigger <> 'test'
+                    and q.bucket_start >= greatest(s.he, s.ha) and q.bucket_start < s.e
+            ) x on true
+            group by s.rule_id, s.workflow_slug
+            order by s.rule_id, s.workflow_slug
             """;
 
     /** The streak is the failures after the latest success; canceled runs neither break nor extend it. */
@@ -76,6 +124,35 @@ public class Measurements {
                 measurements.add(streaks ? streak(row) : fromCounts(rule.metric(), row));
             }
             return measurements;
+        });
+    }
+
+    /**
+     * The figures of every rule that is read from rollups (not consecutiveFailures), by rule id, each list in
+     * workflow order; one statement for the whole pass.
+     */
+    public Uni<Map<UUID, List<Measurement>>> measureAll(SqlConnection connection, List<AlertRule> rules,
+            Instant now) {
+        Map<UUID, AlertRule> byId = new HashMap<>();
+        rules.forEach(r -> byId.put(r.id(), r));
+        if (rules.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        // every quarter-hour that has begun counts, as bucket_start < now does for one rule
+        long quarter = 900;
+        long end = -Math.floorDiv(-now.getEpochSecond() - (now.getNano() > 0 ? 1 : 0), quarter) * quarter;
+        Tuple args = Tuple.of(rules.stream().map(AlertRule::id).toArray(UUID[]::new),
+                rules.stream().map(AlertRule::projectId).toArray(UUID[]::new),
+                rules.stream().map(AlertRule::workflowSlug).toArray(String[]::new),
+                rules.stream().map(r -> utc(now.minus(r.window()))).toArray(OffsetDateTime[]::new),
+                utc(Instant.ofEpochSecond(end)));
+        return connection.preparedQuery(ALL_ROLLUPS).execute(args).map(rows -> {
+            Map<UUID, List<Measurement>> measured = new HashMap<>();
+            for (Row row : rows) {
+                AlertRule rule = byId.get(row.getUUID("rule_id"));
+                measured.computeIfAbsent(rule.id(), id -> new ArrayList<>()).add(fromCounts(rule.metric(), row));
+            }
+            return measured;
         });
     }
 
