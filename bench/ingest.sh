@@ -42,10 +42,10 @@ baseline() { # label workflows
     -D project="$PROJECT_SQL" -D workflows="$2" "$DB" 2>/dev/null | awk '/^tps/ {print int($3)}')
   rows+=("$(printf '| raw SQL (pgbench), %s | %s | %s runs/s | – | – |' "$1" "$CLIENTS" "$tps")")
 }
-http() { # label workflows batch
+http() { # label workflows batch [rate]
   local out
   out=$(RECORD_URL=http://127.0.0.1:18081 SERVICE_TOKEN=$TOKEN PROJECT=$PROJECT_HTTP CLIENTS=$CLIENTS \
-    SECONDS=$SECONDS_EACH BATCH=$3 WORKFLOWS=$2 java -cp src/engine-simulator/target/engine-simulator-*.jar \
+    SECONDS=$SECONDS_EACH BATCH=$3 WORKFLOWS=$2 RATE=${4:-0} java -cp src/engine-simulator/target/engine-simulator-*.jar \
     io.meshhook.metrics.simulator.IngestLoad)
   echo "$out" >&2
   rows+=("$(echo "$out" | sed -E "s/.*runs\/s=([0-9]+) p50=([0-9.]+ms) p99=([0-9.]+ms).*/| record-outcome, $1 | $CLIENTS | \1 runs\/s | \2 | \3 |/")")
@@ -55,8 +55,19 @@ acked=0
 baseline "spread over 1,000 workflows" 1000
 baseline "one hot workflow" 1
 http "single runs, spread" 1000 1
+spread_max=$(echo "${rows[-1]}" | sed -E 's/.*\| ([0-9]+) runs\/s.*/\1/')
 http "single runs, hot" 1 1
 http "batches of 100, spread" 1000 100
+http "single runs, spread, paced at half the maximum ($((spread_max / 2)) runs/s)" 1000 1 $((spread_max / 2))
+
+loaded_rss=$(rss $FN)
+
+# the same function with group commit off: one transaction per request, as the SQL baseline runs
+kill $FN; wait $FN 2>/dev/null || true
+start_function record-outcome 18081 -Dquarkus.datasource.reactive.max-size=32 -Drun-metrics.ingest.group-commit=false
+FN=$FN_PID
+http "single runs, spread, group commit off" 1000 1
+http "single runs, hot, group commit off" 1 1
 
 counted=$($PSQL -c "select count(*) from workflow_run_outcome_keys where project_id = '$PROJECT_HTTP'")
 counters=$($PSQL -c "select coalesce(sum(success_count + failure_count), 0) from workflow_run_metrics where project_id = '$PROJECT_HTTP'")
@@ -65,5 +76,6 @@ echo "| run | clients | throughput | p50 | p99 |"
 echo "|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
+echo "record-outcome RSS after the group-commit runs: $loaded_rss"
 echo "acknowledged $acked, in the ledger $counted, in the counters $counters (must be equal)"
 [ "$acked" = "$counted" ] && [ "$counted" = "$counters" ]

@@ -18,3 +18,5 @@ start_function() { # module port [java -D options...]
   echo "$module did not become ready; see $STATE/$module.log" >&2
   return 1
 }
+# Resident memory of a process.
+rss() { awk '/VmRSS/ {printf "%.0f MiB", $2 / 1024}' "/proc/$1/status"; }

@@ -45,6 +45,7 @@ echo
 API_URL=http://127.0.0.1:18082 USER_TOKEN=$USER_TOKEN PROJECT=$PROJECT WORKFLOW_ID=$WORKFLOW_ID \
   WORKFLOW_SLUG=workflow-0000 DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" ITERATIONS=${ITERATIONS:-30} \
   java -cp src/engine-simulator/target/engine-simulator-*.jar io.meshhook.metrics.simulator.QueryBench
+echo "metrics-api RSS after the query runs: $(rss $API)"
 
 echo
 echo "Evaluation of 10,000 alert rules (9,980 on single workflows with windows of 5 min to 7 days, 20 on every"
@@ -74,3 +75,4 @@ for pass in "first (creates every state)" "second" "third"; do
   out=$(curl -s -w ' %{time_total}' -X POST localhost:18083/evaluateThresholds -H "Authorization: Bearer $SERVICE_TOKEN")
   echo "$out" | python3 -c "import sys,json; t=sys.stdin.read().rsplit(' ',1); j=json.loads(t[0]); print('| $pass | %s | %s | %.2f s |' % (j['rulesEvaluated'], j['transitions'], float(t[1])))"
 done
+echo "threshold-evaluator RSS after the passes: $(rss $EVAL)"

@@ -20,7 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * A load generator for record-outcome over HTTP: CLIENTS concurrent clients post for SECONDS, each request one run
  * (BATCH=1, /recordOutcome) or a batch (/recordOutcomes), spread over WORKFLOWS workflows (1 = one hot workflow).
- * Prints throughput, latency percentiles and how many runs were acknowledged, for the caller to check against
+ * RATE (optional) paces the clients to that many requests per second in total. Prints throughput, latency
+ * percentiles and how many runs were acknowledged, for the caller to check against
  * the database (every acknowledged run must be counted exactly once).
  */
 public final class IngestLoad {
@@ -33,8 +34,11 @@ public final class IngestLoad {
         int seconds = Integer.parseInt(env("SECONDS", "20"));
         int batch = Integer.parseInt(env("BATCH", "1"));
         int workflows = Integer.parseInt(env("WORKFLOWS", "1000"));
+        // RATE > 0: requests per second across all clients, paced (to measure latency below the maximum)
+        double rate = Double.parseDouble(env("RATE", "0"));
+        long interval = rate > 0 ? (long) (clients * 1e9 / rate) : 0;
         ObjectMapper json = new ObjectMapper();
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(clients)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(clients)).build();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -45,7 +49,15 @@ public final class IngestLoad {
             latencies.add(mine);
             pool.submit(() -> {
                 int n = 0;
+                long next = System.nanoTime() + ThreadLocalRandom.current().nextLong(Math.max(1, interval));
                 while (System.nanoTime() < end && n < mine.length) {
+                    if (interval > 0) {
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
+                        next += interval;
+                    }
                     Object body = batch == 1
                             ? run(project, workflows)
                             : Map.of("outcomes", runs(project, workflows,

@@ -104,6 +104,40 @@ class BucketsInZonesTest {
     }
 
     @Test
+    void shouldCountEachKathmanduDayExactlyWhenManyWorkflowsAreReadPerProjectOverManyRanges() {
+        // 20 workflows and 30 local days: the levels are read once per project and range (LEVELS_BY_PROJECT)
+        Tenant tenant = Tenant.create();
+        LocalDate first = LocalDate.now(KATHMANDU).minusDays(31);
+        List<Run> runs = new java.util.ArrayList<>();
+        for (int w = 0; w < 20; w++) {
+            Flow flow = tenant.flow("kathmandu-" + w);
+            for (int d = 0; d < 30; d += 1 + w % 3) {
+                ZonedDateTime midnight = first.plusDays(d).atStartOfDay(KATHMANDU);
+                runs.add(flow.run("failed", midnight.minusMinutes(1).toInstant()));
+                runs.add(flow.run("succeeded", midnight.toInstant()));
+                runs.add(flow.run(w % 2 == 0 ? "timed_out" : "succeeded", midnight.plusMinutes(50).toInstant()));
+                runs.add(flow.run("succeeded", midnight.plusHours(12).toInstant()));
+            }
+        }
+        new RecordedRuns(recorder).add(runs).record();
+        ZonedDateTime from = first.atStartOfDay(KATHMANDU);
+        ZonedDateTime to = first.plusDays(30).atStartOfDay(KATHMANDU);
+
+        JsonNode body = tenant.ok(SUMMARY, "from", from.toOffsetDateTime(), "to", to.toOffsetDateTime(), "tz",
+                KATHMANDU.getId(), "granularity", "day", "limit", "50");
+
+        JsonNode series = body.at("/aggregate/series");
+        assertThat(series).hasSize(30);
+        for (int i = 0; i < 30; i++) {
+            LocalDate d = first.plusDays(i);
+            assertCounts(series.get(i), Counts.of(runs.stream().filter(r -> r.within(from.toInstant(),
+                    to.toInstant()) && r.finishedAt().atZone(KATHMANDU).toLocalDate().equals(d)).toList()));
+        }
+        assertCounts(body.at("/aggregate/counts"), Counts.in(runs, from.toInstant(), to.toInstant()));
+        assertThat(body.at("/workflows")).hasSize(20);
+    }
+
+    @Test
     void shouldFlagBucketsCutByTheRangeAsPartialAndCountOnlyRunsInside() {
         Tenant tenant = Tenant.create();
         Flow flow = tenant.flow("cut-days");

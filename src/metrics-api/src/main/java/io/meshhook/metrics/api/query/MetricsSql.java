@@ -29,9 +29,10 @@ final class MetricsSql {
 
     /**
      * The rollup rows of the keys $1/$2 in the pieces of a range (RollupPieces): $3/$4 daily, $5/$6 hourly, $7/$8
-     * 15-minute ranges; $9 triggers, $10 version. Each range is an index range scan of its level.
+     * 15-minute ranges; $9 triggers, $10 version. By key: one index range scan per workflow and range, best for few
+     * workflows or few ranges.
      */
-    private static final String LEVELS_FROM = """
+    private static final String LEVELS_BY_KEY = """
             from unnest($1::uuid[], $2::text[]) as k(project_id, workflow_slug)
             cross join lateral (
                 select x.* from unnest($3::timestamptz[], $4::timestamptz[]) as q(f, t)
@@ -48,12 +49,41 @@ final class MetricsSql {
             ) r
             """;
 
+    /**
+     * As LEVELS_BY_KEY, but one index range scan per project and range, keeping the keys' rows: for many workflows
+     * over many ranges (a long series in a zone whose days do not start on a UTC hour, like Asia/Kathmandu).
+     */
+    private static final String LEVELS_BY_PROJECT = """
+            from (
+                select x.* from unnest($3::timestamptz[], $4::timestamptz[]) as q(f, t)
+                join workflow_run_rollups_daily x on x.project_id = any($1::uuid[])
+                    and x.bucket_start >= q.f and x.bucket_start < q.t
+                union all
+                select x.* from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
+                join workflow_run_rollups_hourly x on x.project_id = any($1::uuid[])
+                    and x.bucket_start >= q.f and x.bucket_start < q.t
+                union all
+                select x.* from unnest($7::timestamptz[], $8::timestamptz[]) as q(f, t)
+                join workflow_run_rollups x on x.project_id = any($1::uuid[])
+                    and x.bucket_start >= q.f and x.bucket_start < q.t
+            ) r
+            join (select distinct * from unnest($1::uuid[], $2::text[])) as k(project_id, workflow_slug)
+                on k.project_id = r.project_id and k.workflow_slug = r.workflow_slug
+            """;
+
+    /** A statement over the levels, in both of its forms. */
+    record Levels(String byKey, String byProject) {
+        private static Levels of(String head, String tail) {
+            return new Levels(head + LEVELS_BY_KEY + tail, head + LEVELS_BY_PROJECT + tail);
+        }
+    }
+
     private static final String LEVELS_WHERE = """
             where r.trigger = any($9) and ($10::integer is null or r.workflow_version = $10)
             """;
 
     /** Pieces cut at $11, the current period's start: before it is the previous period. */
-    static final String FIGURES = """
+    static final Levels FIGURES = Levels.of("""
             select r.project_id, r.workflow_slug,
                 sum(r.succeeded) filter (where r.bucket_start >= $11) as succeeded,
                 sum(r.failed) filter (where r.bucket_start >= $11) as failed,
@@ -67,44 +97,44 @@ final class MetricsSql {
                 sum(r.timed_out) filter (where r.bucket_start < $11) as prev_timed_out,
                 sum(r.canceled) filter (where r.bucket_start < $11) as prev_canceled,
                 sum(r.retried) filter (where r.bucket_start < $11) as prev_retried
-            """ + LEVELS_FROM + LEVELS_WHERE + """
+            """, LEVELS_WHERE + """
             group by r.project_id, r.workflow_slug
-            """;
+            """);
 
     /** Duration histogram per workflow. */
-    static final String HISTOGRAMS = """
+    static final Levels HISTOGRAMS = Levels.of("""
             select r.project_id, r.workflow_slug, h.i::integer as bucket, sum(h.n) as runs
-            """ + LEVELS_FROM + """
+            """, """
             cross join lateral unnest(r.duration_hist) with ordinality as h(n, i)
             """ + LEVELS_WHERE + """
               and h.n > 0
             group by r.project_id, r.workflow_slug, h.i
-            """;
+            """);
 
     /** Pieces cut at every local bucket start; $11 date_trunc field (null: 15m), $12 zone. */
-    static final String SERIES = """
+    static final Levels SERIES = Levels.of("""
             select case when $11::text is null then r.bucket_start else date_trunc($11, r.bucket_start, $12) end
                     as bucket,
                 sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
                 sum(r.canceled) as canceled
-            """ + LEVELS_FROM + LEVELS_WHERE + """
+            """, LEVELS_WHERE + """
             group by bucket
             order by bucket
-            """;
+            """);
 
     /** As SERIES, per workflow: the summary's sparklines of one page. */
-    static final String SPARKLINES = """
+    static final Levels SPARKLINES = Levels.of("""
             select r.project_id, r.workflow_slug,
                 case when $11::text is null then r.bucket_start else date_trunc($11, r.bucket_start, $12) end
                     as bucket,
                 sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
                 sum(r.canceled) as canceled
-            """ + LEVELS_FROM + LEVELS_WHERE + """
+            """, LEVELS_WHERE + """
             group by r.project_id, r.workflow_slug, bucket
-            """;
+            """);
 
     /** One workflow ($1/$2 with one key): each version's figures in the range and its last run. */
-    static final String VERSIONS = """
+    static final Levels VERSIONS = Levels.of("""
             select m.workflow_id, m.workflow_version, m.last_run_at, m.last_run_status,
                 coalesce(a.succeeded, 0) as succeeded, coalesce(a.failed, 0) as failed,
                 coalesce(a.timed_out, 0) as timed_out, coalesce(a.canceled, 0) as canceled,
@@ -113,13 +143,13 @@ final class MetricsSql {
             left join (
                 select r.workflow_id, sum(r.succeeded) as succeeded, sum(r.failed) as failed,
                     sum(r.timed_out) as timed_out, sum(r.canceled) as canceled, sum(r.retried) as retried
-            """ + LEVELS_FROM + LEVELS_WHERE + """
+            """, LEVELS_WHERE + """
                 group by r.workflow_id
             ) a on a.workflow_id = m.workflow_id
             where m.project_id = ($1::uuid[])[1] and m.workflow_slug = ($2::text[])[1]
               and ($10::integer is null or m.workflow_version = $10)
             order by m.workflow_version desc, m.workflow_id
-            """;
+            """);
 
     /** $1 any version's workflow id. The workflow it names, if the caller may see it. */
     static final String RESOLVE = """

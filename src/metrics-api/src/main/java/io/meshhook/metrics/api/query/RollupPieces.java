@@ -41,6 +41,11 @@ record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters) {
         }
     }
 
+    /** How many ranges the pieces form, over all levels. */
+    int rangeCount() {
+        return daily.from().size() + hourly.from().size() + quarters.from().size();
+    }
+
     /** Pieces of [from, to) (both on the 15-minute grain) that never straddle any of the cuts. */
     static RollupPieces of(Instant from, Instant to, List<Instant> cuts) {
         TreeSet<Long> cutSet = new TreeSet<>();
