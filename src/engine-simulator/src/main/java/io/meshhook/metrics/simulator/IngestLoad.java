@@ -38,7 +38,8 @@ public final class IngestLoad {
         double rate = Double.parseDouble(env("RATE", "0"));
         long interval = rate > 0 ? (long) (clients * 1e9 / rate) : 0;
         ObjectMapper json = new ObjectMapper();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(clients)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(clients)).build();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong failed = new AtomicLong();
