@@ -1,0 +1,27 @@
+package io.meshhook.metrics.record;
+
+import java.util.List;
+import java.util.Map;
+
+import io.meshhook.metrics.testing.ProxiedDatabaseResource;
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * The function behind a TCP proxy that plays database restarts, with a small pool and short timeouts so that
+ * outages, exhausted pools and slow statements show within seconds rather than the production minutes.
+ */
+public class DatabaseFaults implements QuarkusTestProfile {
+
+    /** The longest any request may take, outage or not: a hang is a failure. */
+    static final java.time.Duration BOUND = java.time.Duration.ofSeconds(10);
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("quarkus.datasource.reactive.max-size", "3");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(ProxiedDatabaseResource.class));
+    }
+}
