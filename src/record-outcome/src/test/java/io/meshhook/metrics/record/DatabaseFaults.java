@@ -17,7 +17,10 @@ public class DatabaseFaults implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("quarkus.datasource.reactive.max-size", "3");
+        return Map.of("quarkus.datasource.reactive.max-size", "3",
+                "run-metrics.database.connect-timeout", "2s",
+                "run-metrics.database.acquire-timeout", "2s",
+                "run-metrics.database.statement-timeout", "3s");
     }
 
     @Override
