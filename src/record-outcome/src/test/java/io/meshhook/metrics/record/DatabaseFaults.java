@@ -1,5 +1,6 @@
 package io.meshhook.metrics.record;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 public class DatabaseFaults implements QuarkusTestProfile {
 
     /** The longest any request may take, outage or not: a hang is a failure. */
-    static final java.time.Duration BOUND = java.time.Duration.ofSeconds(10);
+    static final Duration BOUND = Duration.ofSeconds(10);
 
     @Override
     public Map<String, String> getConfigOverrides() {

@@ -5,6 +5,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -186,7 +187,7 @@ class DatabaseRestartTest {
             HttpResponse<String> response;
             try {
                 response = http.send(request, BodyHandlers.ofString());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 attempts.add(new Attempt(sentAt, Duration.between(sentAt, Instant.now()), 0, null, null, e.toString()));
                 continue;
             }

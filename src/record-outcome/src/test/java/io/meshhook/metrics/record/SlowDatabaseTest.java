@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,7 @@ class SlowDatabaseTest {
         return c;
     }
 
-    private static Answer timed(java.util.function.Supplier<ValidatableResponse> request) {
+    private static Answer timed(Supplier<ValidatableResponse> request) {
         Instant start = Instant.now();
         ValidatableResponse response = request.get();
         return new Answer(response, Duration.between(start, Instant.now()));
