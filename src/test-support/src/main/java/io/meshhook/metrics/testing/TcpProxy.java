@@ -11,8 +11,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy between a function and PostgreSQL that a test can make behave like a database restart: every open
- * connection is cut with a reset, new connections are refused (the port is closed) until {@link #accept()}.
+ * A TCP proxy between a function and PostgreSQL that a test can make behave like a database restart (every open
+ * connection is cut with a reset, new connections are refused until {@link #accept()}) or a network partition
+ * (nothing gets through, nobody is told, until {@link #heal()}).
  * Plain blocking sockets, two daemon threads a connection: a test opens a handful of connections.
  */
 public final class TcpProxy implements AutoCloseable {
@@ -22,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
     private volatile boolean closed;
+    private volatile boolean silent;
 
     private TcpProxy(InetSocketAddress upstream, ServerSocket listener) {
         this.upstream = upstream;
@@ -60,6 +62,20 @@ public final class TcpProxy implements AutoCloseable {
             listener = bind(port);
             acceptInBackground(listener);
         }
+    }
+
+    /**
+     * A network partition: connections stay open and new ones are accepted, but no byte gets through in either
+     * direction, and nobody is told (no reset, no FIN).
+     */
+    public void silence() {
+        silent = true;
+    }
+
+    /** The partition heals: what was open through it is reset (its bytes were lost), new connections work. */
+    public void heal() {
+        silent = false;
+        dropAll();
     }
 
     /** Resets every forwarded connection, on both sides, as a crashed server or a broken link would. */
@@ -125,8 +141,10 @@ public final class TcpProxy implements AutoCloseable {
         byte[] buffer = new byte[16_384];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             for (int n; (n = in.read(buffer)) >= 0;) {
-                out.write(buffer, 0, n);
-                out.flush();
+                if (!silent) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
             }
         } catch (IOException ignored) {
             // one side went away; the other is closed below
