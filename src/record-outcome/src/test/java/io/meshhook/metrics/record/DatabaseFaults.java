@@ -21,7 +21,9 @@ public class DatabaseFaults implements QuarkusTestProfile {
         return Map.of("quarkus.datasource.reactive.max-size", "3",
                 "run-metrics.database.connect-timeout", "2s",
                 "run-metrics.database.acquire-timeout", "2s",
-                "run-metrics.database.statement-timeout", "3s");
+                "run-metrics.database.statement-timeout", "3s",
+                "run-metrics.database.socket-timeout", "5s",
+                "quarkus.datasource.reactive.idle-timeout", "2s");
     }
 
     @Override

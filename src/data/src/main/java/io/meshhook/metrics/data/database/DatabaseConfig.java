@@ -28,4 +28,13 @@ public interface DatabaseConfig {
      */
     @WithDefault("0s")
     Duration statementTimeout();
+
+    /**
+     * A connection on which nothing was sent or received for this long is closed (answered 503); 0 (the default)
+     * never. Bounds a statement on a server that vanished without a reset (a network partition), which
+     * statement_timeout cannot. Keep it above the statement timeout, and the pool's idle-timeout below it, so
+     * that it never cuts a connection that is merely idle in the pool.
+     */
+    @WithDefault("0s")
+    Duration socketTimeout();
 }

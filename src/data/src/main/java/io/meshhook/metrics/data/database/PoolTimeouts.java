@@ -36,6 +36,10 @@ public class PoolTimeouts implements PgPoolCreator {
             if (statementTimeout > 0) {
                 server.addProperty("statement_timeout", Long.toString(statementTimeout));
             }
+            if (!config.socketTimeout().isZero()) {
+                server.setIdleTimeout((int) config.socketTimeout().toMillis())
+                        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+            }
         }
         return PgPool.pool(input.vertx(), servers, pool);
     }
