@@ -20,9 +20,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * A load generator for record-outcome over HTTP: CLIENTS concurrent clients post for SECONDS, each request one run
  * (BATCH=1, /recordOutcome) or a batch (/recordOutcomes), spread over WORKFLOWS workflows (1 = one hot workflow).
- * RATE (optional) paces the clients to that many requests per second in total. Prints throughput, latency
- * percentiles and how many runs were acknowledged, for the caller to check against
- * the database (every acknowledged run must be counted exactly once).
+ * RATE (optional) paces the clients to that many requests per second in total. Prints throughput, latency percentiles and how many runs were acknowledged, for the caller to check against
+ * the database (every acknowledged run must be counted exactly once). With RETRY=1 a client resends a refused
+ * request (any answer but 200, or no answer) with the same run ids every 250 ms until it is acknowledged, as the
+ * engine does, and counts the answers by status; ACKED_FILE receives the acknowledged run ids, one a line.
  */
 public final class IngestLoad {
 
@@ -37,6 +38,11 @@ public final class IngestLoad {
         // RATE > 0: requests per second across all clients, paced (to measure latency below the maximum)
         double rate = Double.parseDouble(env("RATE", "0"));
         long interval = rate > 0 ? (long) (clients * 1e9 / rate) : 0;
+        boolean retry = env("RETRY", "0").equals("1");
+        String ackedFile = env("ACKED_FILE", "");
+        java.util.Queue<String> ackedIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
+        AtomicLong slowest = new AtomicLong();
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(clients)).build();
@@ -59,24 +65,35 @@ public final class IngestLoad {
                         }
                         next += interval;
                     }
-                    Object body = batch == 1
-                            ? run(project, workflows)
-                            : Map.of("outcomes", runs(project, workflows,
-                                    batch));
+                    List<Map<String, Object>> sent = runs(project, workflows, batch);
+                    Object body = batch == 1 ? sent.get(0) : Map.of("outcomes", sent);
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(url
+                            + (batch == 1 ? "/recordOutcome" : "/recordOutcomes")))
+                            .timeout(java.time.Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
                     long start = System.nanoTime();
-                    try {
-                        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url
-                                + (batch == 1 ? "/recordOutcome" : "/recordOutcomes")))
-                                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        if (response.statusCode() == 200) {
-                            acknowledged.addAndGet(batch);
-                        } else {
-                            failed.incrementAndGet();
+                    long giveUp = end + 60_000_000_000L;
+                    for (boolean done = false; !done;) {
+                        long attempt = System.nanoTime();
+                        int status = 0;
+                        try {
+                            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        } catch (Exception e) {
+                            // no answer: counted under status 0
                         }
-                    } catch (Exception e) {
-                        failed.incrementAndGet();
+                        slowest.accumulateAndGet(System.nanoTime() - attempt, Math::max);
+                        statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                        if (status == 200) {
+                            acknowledged.addAndGet(batch);
+                            sent.forEach(r -> ackedIds.add((String) r.get("runId")));
+                            done = true;
+                        } else if (!retry || System.nanoTime() > giveUp) {
+                            failed.incrementAndGet();
+                            done = true;
+                        } else {
+                            Thread.sleep(250);
+                        }
                     }
                     mine[n++] = System.nanoTime() - start;
                 }
@@ -85,12 +102,19 @@ public final class IngestLoad {
             });
         }
         pool.shutdown();
-        pool.awaitTermination(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
+        pool.awaitTermination(seconds + 120L, java.util.concurrent.TimeUnit.SECONDS);
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 0, (int) l[l.length - 1])).sorted()
                 .toArray();
         System.out.printf("clients=%d batch=%d workflows=%d seconds=%d requests=%d failed=%d acknowledged=%d"
                 + " runs/s=%.0f p50=%.1fms p99=%.1fms%n", clients, batch, workflows, seconds, all.length, failed.get(),
                 acknowledged.get(), acknowledged.get() / (double) seconds, pct(all, 0.50), pct(all, 0.99));
+        if (retry) {
+            System.out.printf("answers by status %s (0: no answer) slowest=%.0fms%n", statuses,
+                    slowest.get() / 1e6);
+        }
+        if (!ackedFile.isEmpty()) {
+            java.nio.file.Files.write(java.nio.file.Path.of(ackedFile), ackedIds);
+        }
         System.exit(0);
     }
 

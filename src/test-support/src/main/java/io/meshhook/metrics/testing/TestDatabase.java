@@ -2,6 +2,7 @@ package io.meshhook.metrics.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -85,6 +86,26 @@ public final class TestDatabase implements AutoCloseable {
 
     public String user() {
         return USER;
+    }
+
+    /** The PostgreSQL server's host, as the tests reach it. */
+    public String host() {
+        return URI.create(SERVER_URL.substring("jdbc:".length())).getHost();
+    }
+
+    /** The PostgreSQL server's port. */
+    public int port() {
+        int port = URI.create(SERVER_URL.substring("jdbc:".length())).getPort();
+        return port < 0 ? 5432 : port;
+    }
+
+    /**
+     * Terminates every other session on this database, as a server restart does: their open transactions are
+     * rolled back. Only this test's own database; the shared server and other databases are untouched.
+     */
+    public long terminateSessions() {
+        return scalar("select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+                + " where datname = ? and pid <> pg_backend_pid()", name);
     }
 
     /** Executes statements as the service (the owner, which bypasses RLS). */

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -22,6 +25,7 @@ final class WebhookReceiver {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+    private final Map<String, CountDownLatch> hanging = new ConcurrentHashMap<>();
 
     private WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -31,10 +35,24 @@ final class WebhookReceiver {
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
             String path = exchange.getRequestURI().getPath();
             received.add(new Received(path, headers, new String(body, StandardCharsets.UTF_8)));
+            CountDownLatch hang = hanging.get(path);
+            if (hang != null) {
+                try {
+                    hang.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int status = statuses.getOrDefault(path, 204);
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
+        // a thread per request, so that a hanging path holds up no other
+        server.setExecutor(Executors.newCachedThreadPool(work -> {
+            Thread thread = new Thread(work, "webhook-receiver");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.start();
     }
 
@@ -57,11 +75,18 @@ final class WebhookReceiver {
         statuses.put(path, status);
     }
 
+    /** Requests to this path are received but not answered (the connection stays open) until {@link #reset()}. */
+    void hang(String path) {
+        hanging.put(path, new CountDownLatch(1));
+    }
+
     List<Received> at(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
 
     void reset() {
+        hanging.values().forEach(CountDownLatch::countDown);
+        hanging.clear();
         received.clear();
         statuses.clear();
     }

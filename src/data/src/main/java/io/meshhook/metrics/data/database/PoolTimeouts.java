@@ -1,0 +1,46 @@
+package io.meshhook.metrics.data.database;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Singleton;
+
+import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgPool;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * Creates the datasource's pool as Quarkus configured it, plus the timeouts of {@link DatabaseConfig}. Quarkus
+ * calls this bean instead of building the pool itself; URL, size and idle timeout still come from its own keys.
+ */
+@Singleton
+public class PoolTimeouts implements PgPoolCreator {
+
+    private final DatabaseConfig config;
+
+    PoolTimeouts(DatabaseConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // Quarkus 3.33 casts the result to PgPool, which only PgPool.pool builds
+    public PgPool create(Input input) {
+        PoolOptions pool = input.poolOptions()
+                .setConnectionTimeout((int) config.acquireTimeout().toMillis())
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        List<PgConnectOptions> servers = input.pgConnectOptionsList();
+        long statementTimeout = config.statementTimeout().toMillis();
+        for (PgConnectOptions server : servers) {
+            server.setConnectTimeout((int) config.connectTimeout().toMillis());
+            if (statementTimeout > 0) {
+                server.addProperty("statement_timeout", Long.toString(statementTimeout));
+            }
+            if (!config.socketTimeout().isZero()) {
+                server.setIdleTimeout((int) config.socketTimeout().toMillis())
+                        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+            }
+        }
+        return PgPool.pool(input.vertx(), servers, pool);
+    }
+}
