@@ -73,6 +73,9 @@ class BadInputTest {
                 // the earliest time a timestamp can spell; its duration in ms overflows a long
                 invalid("startedAt in the year -999999999", p -> with(p.outcome(), "startedAt",
                         "-999999999-01-01T00:00:00Z"), "startedAt"),
+                // found by OutcomePropertiesTest: finishedAt minus the retention overflowed Instant (a 500)
+                invalid("finishedAt in the year -999999999", p -> with(p.outcome(), "finishedAt",
+                        "-999999999-01-01T00:00:00Z"), "finishedAt", "finishedAt"),
                 invalid("a timestamp without offset", p -> with(p.outcome(), "finishedAt",
                         LocalDateTime.now(ZoneOffset.UTC).minusMinutes(1).truncatedTo(SECONDS).toString()),
                         "finishedAt"),
