@@ -130,6 +130,16 @@ class LimitsTest {
         assertThat(post(tenant, rule(tenant, "Order sync failing")).statusCode()).isEqualTo(201);
     }
 
+    @Test
+    void shouldRefuseARequestLineOverTheServersLimitBeforeAnyRouteRuns() {
+        Tenant tenant = Tenant.create();
+
+        Response response = tenant.get(SUMMARY, "q", "x".repeat(5_000));
+
+        // Vert.x answers this itself (max-initial-line-length 4,096): no route, so no problem body and no 500
+        assertThat(response.statusCode()).isEqualTo(414);
+    }
+
     private static Response useUpTheBudget(Tenant tenant) {
         for (int i = 0; i < BURST + 5; i++) {
             Response response = tenant.get(SUMMARY);
