@@ -73,6 +73,9 @@ class BadInputTest {
                 // the earliest time a timestamp can spell; its duration in ms overflows a long
                 invalid("startedAt in the year -999999999", p -> with(p.outcome(), "startedAt",
                         "-999999999-01-01T00:00:00Z"), "startedAt"),
+                // found by OutcomePropertiesTest: finishedAt minus the retention overflowed Instant (a 500)
+                invalid("finishedAt in the year -999999999", p -> with(p.outcome(), "finishedAt",
+                        "-999999999-01-01T00:00:00Z"), "finishedAt", "finishedAt"),
                 invalid("a timestamp without offset", p -> with(p.outcome(), "finishedAt",
                         LocalDateTime.now(ZoneOffset.UTC).minusMinutes(1).truncatedTo(SECONDS).toString()),
                         "finishedAt"),
@@ -101,7 +104,7 @@ class BadInputTest {
                         p.unknown.toString()), "projectId"),
                 invalid("several invalid fields at once", p -> with(with(with(p.outcome(), "status", "ok"),
                         "attempt", 0), "trigger", "cron"), "status", "attempt", "trigger"),
-                refused("a body over 1 MiB", ONE, 413, p -> failed(p, Map.of("message", "m".repeat(1_100_000)))),
+                refused("a body over 4 MiB", ONE, 413, p -> failed(p, Map.of("message", "m".repeat(4_200_000)))),
                 invalidBatch("1001 outcomes", p -> batch(Stream.generate(p::outcome).limit(1_001)), "outcomes"),
                 invalidBatch("an empty batch", p -> batch(Stream.empty()), "outcomes"),
                 invalidBatch("outcomes that is not an array", p -> Map.of("outcomes", p.outcome()), "outcomes"),

@@ -21,4 +21,9 @@ public record Caller(Optional<UUID> userId, String role, String claimsJson, bool
         }
         return caller;
     }
+
+    /** The verified caller of this request, or empty on a path that needs no token. */
+    public static Optional<Caller> find(RoutingContext context) {
+        return Optional.ofNullable(context.get(CONTEXT_KEY));
+    }
 }

@@ -73,7 +73,8 @@ public final class OutcomeParser {
         }
         // A start before 4713 BC (PostgreSQL's first timestamp), or early enough to overflow the duration in ms,
         // would fail the write with a 500 instead of being refused; no real run outlasts the window it is counted in.
-        if (startedAt != null && finishedAt != null && startedAt.isBefore(finishedAt.minus(maxAge))) {
+        // Measured as a Duration: finishedAt.minus(maxAge) itself overflows for a finish near Instant.MIN.
+        if (startedAt != null && finishedAt != null && Duration.between(startedAt, finishedAt).compareTo(maxAge) > 0) {
             f.error("startedAt", "must not be more than " + maxAge.toDays() + " days before finishedAt");
         }
         if (finishedAt != null && finishedAt.isAfter(now.plus(FUTURE_TOLERANCE))) {

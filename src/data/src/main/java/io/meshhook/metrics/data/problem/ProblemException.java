@@ -43,6 +43,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(409, slug, title, detail));
     }
 
+    public static ProblemException rateLimited(String detail, long retryAfterSeconds) {
+        return new ProblemException(Problem.of(429, "rate-limited", "Too many requests", detail),
+                (int) Math.min(Integer.MAX_VALUE, retryAfterSeconds));
+    }
+
     public static ProblemException unavailable(String detail) {
         return new ProblemException(Problem.of(503, "unavailable", "Service unavailable", detail), 5);
     }
