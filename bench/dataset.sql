@@ -107,7 +107,8 @@ from workflow_run_outcomes
 where project_id in (select project_id from bench_workflows) and status in ('failed', 'timed_out')
 group by 1, 2, 3, 4;
 
-analyze;
+-- as autovacuum would have by the time anyone queries: visibility map set, statistics fresh
+vacuum analyze;
 select count(*) as outcomes, count(distinct workflow_slug) as workflows, count(distinct project_id) as projects,
     min(finished_at)::date as first_day, max(finished_at)::date as last_day
 from workflow_run_outcomes;

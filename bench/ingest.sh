@@ -58,7 +58,7 @@ http "single runs, spread" 1000 1
 spread_max=$(echo "${rows[-1]}" | sed -E 's/.*\| ([0-9]+) runs\/s.*/\1/')
 http "single runs, hot" 1 1
 http "batches of 100, spread" 1000 100
-http "single runs, spread, paced at half the maximum ($((spread_max / 2)) runs/s)" 1000 1 $((spread_max / 2))
+http "single runs, spread, paced at half the maximum, $((spread_max / 2)) a second" 1000 1 $((spread_max / 2))
 
 loaded_rss=$(rss $FN)
 
