@@ -101,14 +101,14 @@ final class MetricsSql {
             group by r.project_id, r.workflow_slug
             """);
 
-    /** Duration histogram per workflow. */
+    /**
+     * The duration histograms of the rows, summed per workflow by the reader: adding a few thousand short arrays in
+     * Java is several times cheaper than unnesting them into hundreds of thousands of rows and grouping in SQL.
+     */
     static final Levels HISTOGRAMS = Levels.of("""
-            select r.project_id, r.workflow_slug, h.i::integer as bucket, sum(h.n) as runs
-            """, """
-            cross join lateral unnest(r.duration_hist) with ordinality as h(n, i)
-            """ + LEVELS_WHERE + """
-              and h.n > 0
-            group by r.project_id, r.workflow_slug, h.i
+            select r.project_id, r.workflow_slug, r.duration_hist
+            """, LEVELS_WHERE + """
+              and cardinality(r.duration_hist) > 0
             """);
 
     /** Pieces cut at every local bucket start; $11 date_trunc field (null: 15m), $12 zone. */

@@ -19,6 +19,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** Runs MetricsSql for one query on one tenant-scoped connection and maps rows to values. */
 final class RollupReader {
 
+    /** run_metrics_duration_bucket gives 1..160: histograms have at most this many elements. */
+    private static final int DURATION_BUCKETS = 160;
+
     /** A workflow: its project and slug. */
     record Key(UUID projectId, String slug) {
     }
@@ -76,14 +79,24 @@ final class RollupReader {
 
     Uni<Map<Key, Integer[]>> histograms(List<Key> keys) {
         return run(MetricsSql.HISTOGRAMS, keys, whole()).map(rows -> {
-            Map<Key, Map<Integer, Long>> sparse = new HashMap<>();
+            Map<Key, long[]> sums = new HashMap<>();
             for (Row r : rows) {
-                sparse.computeIfAbsent(key(r), k -> new HashMap<>()).put(r.getInteger("bucket"), r.getLong("runs"));
+                Integer[] h = r.getArrayOfIntegers("duration_hist");
+                long[] sum = sums.computeIfAbsent(key(r), k -> new long[DURATION_BUCKETS]);
+                for (int i = 0; i < h.length && i < sum.length; i++) {
+                    sum[i] += h[i] == null ? 0 : h[i];
+                }
             }
             Map<Key, Integer[]> histograms = new HashMap<>();
-            sparse.forEach((key, buckets) -> {
-                Integer[] h = new Integer[buckets.keySet().stream().max(Integer::compare).orElse(0)];
-                buckets.forEach((i, n) -> h[i - 1] = n.intValue());
+            sums.forEach((key, sum) -> {
+                int length = sum.length;
+                while (length > 0 && sum[length - 1] == 0) {
+                    length--;
+                }
+                Integer[] h = new Integer[length];
+                for (int i = 0; i < length; i++) {
+                    h[i] = sum[i] == 0 ? null : (int) sum[i];
+                }
                 histograms.put(key, h);
             });
             return histograms;
