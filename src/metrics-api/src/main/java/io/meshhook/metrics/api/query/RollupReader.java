@@ -122,6 +122,19 @@ final class RollupReader {
                 });
     }
 
+    /** The buckets of several series added up, oldest first: the series of their workflows together. */
+    static List<Bucket> sumOf(Iterable<List<Bucket>> lines) {
+        java.util.TreeMap<Instant, RunCounts> total = new java.util.TreeMap<>();
+        for (List<Bucket> line : lines) {
+            for (Bucket b : line) {
+                total.merge(b.start(), b.counts(), RunCounts::plus);
+            }
+        }
+        List<Bucket> buckets = new ArrayList<>();
+        total.forEach((start, counts) -> buckets.add(new Bucket(start, counts)));
+        return buckets;
+    }
+
     /** Each version's figures in the range, newest version first, for one workflow. */
     Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> versions(Key key) {
         return run(MetricsSql.VERSIONS, List.of(key), whole());
