@@ -11,6 +11,11 @@ alter table workflow_run_rollups_hourly
 create table workflow_run_rollups_daily (like workflow_run_rollups including defaults including constraints);
 alter table workflow_run_rollups_daily
     add primary key (project_id, workflow_slug, bucket_start, workflow_id, trigger);
+-- Long series over many workflows in zones whose days do not start on a UTC hour (Asia/Kathmandu, Asia/Kolkata)
+-- read each of their many short ranges once per project rather than once per workflow (metrics-api's
+-- LEVELS_BY_PROJECT); the 15-minute rollups have had this index since V2.
+create index workflow_run_rollups_hourly_project_time on workflow_run_rollups_hourly (project_id, bucket_start);
+create index workflow_run_rollups_daily_project_time on workflow_run_rollups_daily (project_id, bucket_start);
 
 do $$
 declare
@@ -29,8 +34,8 @@ begin
 end
 $$;
 
--- The level rows a set of 15-minute rollups adds up to.
-create function run_metrics_rollup_level(level interval, since timestamptz)
+-- The level rows that the 15-minute rollups in [since, until) add up to.
+create function run_metrics_rollup_level(level interval, since timestamptz, until timestamptz)
     returns setof workflow_run_rollups
     language sql stable
 as $$
@@ -39,12 +44,12 @@ as $$
         sum(canceled)::integer, sum(retried)::integer, sum(duration_sum_ms)::bigint, max(duration_max_ms),
         run_metrics_hist_sum(duration_hist), max(last_finished_at)
     from workflow_run_rollups
-    where bucket_start >= since
+    where bucket_start >= since and bucket_start < until
     group by 1, 2, 3, 4, 5
 $$;
 
-insert into workflow_run_rollups_hourly select * from run_metrics_rollup_level(interval '1 hour', '-infinity');
-insert into workflow_run_rollups_daily select * from run_metrics_rollup_level(interval '1 day', '-infinity');
+insert into workflow_run_rollups_hourly select * from run_metrics_rollup_level(interval '1 hour', '-infinity', 'infinity');
+insert into workflow_run_rollups_daily select * from run_metrics_rollup_level(interval '1 day', '-infinity', 'infinity');
 
 -- Levels whose rows differ from the 15-minute rollups they add up to (complete buckets after the rollup
 -- retention's cut); with repair, rewritten from them.
@@ -67,7 +72,7 @@ begin
                     format('%%s/%%s/%%s/%%s', e.succeeded, e.failed, e.timed_out, e.canceled) end as expected,
                 case when r.project_id is null then null else
                     format('%%s/%%s/%%s/%%s', r.succeeded, r.failed, r.timed_out, r.canceled) end as actual
-            from run_metrics_rollup_level(%L, %L) e
+            from run_metrics_rollup_level(%L, %L, 'infinity') e
             full join (select * from public.%I x where x.bucket_start >= %L) r
                 on r.project_id = e.project_id and r.workflow_slug = e.workflow_slug and r.bucket_start = e.bucket_start
                and r.workflow_id = e.workflow_id and r.trigger = e.trigger
@@ -89,7 +94,7 @@ begin
                 $q$, 'workflow_run_rollups_' || level.name);
             execute format($q$
                 insert into public.%I
-                select e.* from run_metrics_rollup_level(%L, %L) e join rm_level_drift d
+                select e.* from run_metrics_rollup_level(%L, %L, 'infinity') e join rm_level_drift d
                     on d.project_id = e.project_id and d.slug = e.workflow_slug and d.bucket_start = e.bucket_start
                    and d.workflow_id = e.workflow_id and d.trigger = e.trigger
                 $q$, 'workflow_run_rollups_' || level.name, level.len, since);
@@ -99,18 +104,26 @@ begin
 end
 $$;
 
--- Retention prunes the levels with the 15-minute rollups (whole level buckets before the cut).
+-- Retention prunes the levels with the 15-minute rollups. The cut (now - keep_rollups) usually falls inside an
+-- hour and a day: the hourly and daily rows it falls in are recounted from the quarter-hours left in them, so
+-- every level stays the exact sum of the 15-minute rollups right up to the cut.
 alter function run_metrics_apply_retention(interval, interval, integer) rename to run_metrics_apply_retention_v5;
 
 create function run_metrics_apply_retention(keep_outcomes interval, keep_rollups interval, weeks_ahead integer)
     returns table (action text, object text)
     language plpgsql
 as $$
+declare
+    -- now() is the transaction's start: the same cut as the one run_metrics_apply_retention_v5 applies
+    edge_hour timestamptz := date_bin('1 hour', now() - keep_rollups, timestamptz 'epoch');
+    edge_day timestamptz := date_bin('1 day', now() - keep_rollups, timestamptz 'epoch');
 begin
     return query select * from run_metrics_apply_retention_v5(keep_outcomes, keep_rollups, weeks_ahead);
-    delete from workflow_run_rollups_hourly
-        where bucket_start < date_bin('1 hour', now() - keep_rollups, timestamptz 'epoch');
-    delete from workflow_run_rollups_daily
-        where bucket_start < date_bin('1 day', now() - keep_rollups, timestamptz 'epoch');
+    delete from workflow_run_rollups_hourly where bucket_start <= edge_hour;
+    insert into workflow_run_rollups_hourly
+        select * from run_metrics_rollup_level(interval '1 hour', edge_hour, edge_hour + interval '1 hour');
+    delete from workflow_run_rollups_daily where bucket_start <= edge_day;
+    insert into workflow_run_rollups_daily
+        select * from run_metrics_rollup_level(interval '1 day', edge_day, edge_day + interval '1 day');
 end
 $$;
