@@ -18,8 +18,13 @@ public record TimeWindow(Instant from, Instant to, ZoneId zone, Granularity gran
     /** Rounds both ends out to the 15-minute grain that the rollups are counted in. */
     public static TimeWindow aligned(Instant from, Instant to, ZoneId zone, Granularity granularity, String preset) {
         long start = Math.floorDiv(from.getEpochSecond(), GRAIN_SECONDS) * GRAIN_SECONDS;
-        long end = -Math.floorDiv(-to.getEpochSecond() - (to.getNano() > 0 ? 1 : 0), GRAIN_SECONDS) * GRAIN_SECONDS;
-        return new TimeWindow(Instant.ofEpochSecond(start), Instant.ofEpochSecond(end), zone, granularity, preset);
+        return new TimeWindow(Instant.ofEpochSecond(start), ceilToGrain(to), zone, granularity, preset);
+    }
+
+    /** The first 15-minute bucket boundary at or after the instant: every bucket that began before it ends there. */
+    public static Instant ceilToGrain(Instant t) {
+        return Instant.ofEpochSecond(
+                -Math.floorDiv(-t.getEpochSecond() - (t.getNano() > 0 ? 1 : 0), GRAIN_SECONDS) * GRAIN_SECONDS);
     }
 
     public Duration length() {

@@ -19,9 +19,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** Runs MetricsSql for one query on one tenant-scoped connection and maps rows to values. */
 final class RollupReader {
 
-    /** run_metrics_duration_bucket gives 1..160: histograms have at most this many elements. */
-    private static final int DURATION_BUCKETS = 160;
-
     /** A workflow: its project and slug. */
     record Key(UUID projectId, String slug) {
     }
@@ -79,26 +76,11 @@ final class RollupReader {
 
     Uni<Map<Key, Integer[]>> histograms(List<Key> keys) {
         return run(MetricsSql.HISTOGRAMS, keys, whole()).map(rows -> {
-            Map<Key, long[]> sums = new HashMap<>();
-            for (Row r : rows) {
-                Integer[] h = r.getArrayOfIntegers("duration_hist");
-                long[] sum = sums.computeIfAbsent(key(r), k -> new long[DURATION_BUCKETS]);
-                for (int i = 0; i < h.length && i < sum.length; i++) {
-                    sum[i] += h[i] == null ? 0 : h[i];
-                }
-            }
+            Map<Key, List<Integer[]>> perKey = new HashMap<>();
+            rows.forEach(r -> perKey.computeIfAbsent(key(r), k -> new ArrayList<>())
+                    .add(r.getArrayOfIntegers("duration_hist")));
             Map<Key, Integer[]> histograms = new HashMap<>();
-            sums.forEach((key, sum) -> {
-                int length = sum.length;
-                while (length > 0 && sum[length - 1] == 0) {
-                    length--;
-                }
-                Integer[] h = new Integer[length];
-                for (int i = 0; i < length; i++) {
-                    h[i] = sum[i] == 0 ? null : (int) sum[i];
-                }
-                histograms.put(key, h);
-            });
+            perKey.forEach((key, arrays) -> histograms.put(key, Series.sum(arrays)));
             return histograms;
         });
     }

@@ -12,6 +12,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.meshhook.metrics.data.rates.RunCounts;
+import io.meshhook.metrics.data.time.TimeWindow;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -139,13 +140,12 @@ public class Measurements {
             return Uni.createFrom().item(Map.of());
         }
         // every quarter-hour that has begun counts, as bucket_start < now does for one rule
-        long quarter = 900;
-        long end = -Math.floorDiv(-now.getEpochSecond() - (now.getNano() > 0 ? 1 : 0), quarter) * quarter;
+        Instant end = TimeWindow.ceilToGrain(now);
         Tuple args = Tuple.of(rules.stream().map(AlertRule::id).toArray(UUID[]::new),
                 rules.stream().map(AlertRule::projectId).toArray(UUID[]::new),
                 rules.stream().map(AlertRule::workflowSlug).toArray(String[]::new),
                 rules.stream().map(r -> utc(now.minus(r.window()))).toArray(OffsetDateTime[]::new),
-                utc(Instant.ofEpochSecond(end)));
+                utc(end));
         return connection.preparedQuery(ALL_ROLLUPS).execute(args).map(rows -> {
             Map<UUID, List<Measurement>> measured = new HashMap<>();
             for (Row row : rows) {
