@@ -45,17 +45,12 @@ java -jar src/db-migrate/target/db-migrate-*-cli.jar "jdbc:postgresql://127.0.0.
 PROJECT=$(cat /proc/sys/kernel/random/uuid)
 $PSQL -d $DB -c "insert into projects (id, owner, name) values ('$PROJECT', gen_random_uuid(), 'fault drill')"
 
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-now=$(date +%s)
-unsigned="$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url).$(printf '%s' "{\"role\":\"service_role\",\"iat\":$now,\"exp\":$((now + 7200))}" | b64url)"
-TOKEN="$unsigned.$(printf '%s' "$unsigned" | openssl dgst -sha256 -hmac "$SECRET" -binary | b64url)"
+. bench/lib.sh
+TOKEN=$(jwt '"role":"service_role"')
 
-SUPABASE_JWT_SECRET=$SECRET RUN_METRICS_DB_URL=postgresql://127.0.0.1:5432/$DB \
-  java -Dquarkus.log.console.json.enabled=false -Dquarkus.http.port=$PORT \
-  -jar src/record-outcome/target/quarkus-app/quarkus-run.jar >"$STATE/fault-record-outcome.log" 2>&1 &
-FN=$!
+start_function record-outcome "$PORT"
+FN=$FN_PID
 trap 'kill $FN 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fs -o /dev/null "localhost:$PORT/q/health/ready" && break; sleep 0.2; done
 
 # Engines posting single runs and retrying every refusal with the same run ids, for the whole drill
 TOTAL=$((BEFORE + DOWN + 15))

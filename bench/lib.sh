@@ -1,10 +1,9 @@
 # Shared by the benchmark scripts: an HS256 JWT signed with $SECRET for a JSON payload (iat/exp added).
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+. infra/local/jwt.sh
 jwt() { # payload-json-without-braces
-  local now unsigned
+  local now
   now=$(date +%s)
-  unsigned="$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url).$(printf '%s' "{$1,\"iat\":$now,\"exp\":$((now + 14400))}" | b64url)"
-  printf '%s.%s' "$unsigned" "$(printf '%s' "$unsigned" | openssl dgst -sha256 -hmac "$SECRET" -binary | b64url)"
+  hs256_jwt "$SECRET" "{$1,\"iat\":$now,\"exp\":$((now + 14400))}"
 }
 # Starts a function's JVM build on a port against database $DB and waits until it is ready; sets FN_PID.
 start_function() { # module port [java -D options...]
