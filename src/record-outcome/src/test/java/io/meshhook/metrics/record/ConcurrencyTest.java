@@ -1,10 +1,11 @@
 package io.meshhook.metrics.record;
 
 import static io.meshhook.metrics.record.RunTotals.assertSameRows;
-import static io.meshhook.metrics.record.RunTotals.counters;
+import static io.meshhook.metrics.record.RunTotals.countersFromRaw;
 import static io.meshhook.metrics.record.RunTotals.errorRollups;
 import static io.meshhook.metrics.record.RunTotals.histograms;
 import static io.meshhook.metrics.record.RunTotals.rollups;
+import static io.meshhook.metrics.record.RunTotals.storedCounters;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -126,22 +127,8 @@ class ConcurrencyTest {
 
     @Test
     void shouldMatchTheRawOutcomesInEveryCounterRowWhenWrittenConcurrently() {
-        List<Counters> fromRaw = counters(db.query("""
-                select project_id, workflow_id,
-                    count(*) filter (where trigger <> 'test' and status = 'succeeded') as succeeded,
-                    count(*) filter (where trigger <> 'test' and status in ('failed', 'timed_out')) as failed,
-                    count(*) filter (where trigger <> 'test' and status = 'timed_out') as timed_out,
-                    count(*) filter (where trigger <> 'test' and status = 'canceled') as canceled,
-                    count(*) filter (where trigger = 'test') as test_runs,
-                    max(finished_at) filter (where trigger <> 'test') as last_run_at,
-                    (array_agg(status order by finished_at desc) filter (where trigger <> 'test'))[1]
-                        as last_run_status
-                from workflow_run_outcomes where""" + OURS + "group by project_id, workflow_id", owner));
-        List<Counters> stored = counters(db.query("""
-                select project_id, workflow_id, success_count as succeeded, failure_count as failed,
-                    timed_out_count as timed_out, canceled_count as canceled, test_run_count as test_runs,
-                    last_run_at, last_run_status
-                from workflow_run_metrics where""" + OURS, owner));
+        List<Counters> fromRaw = countersFromRaw(db, OURS, owner);
+        List<Counters> stored = storedCounters(db, OURS, owner);
 
         assertThat(fromRaw).hasSize(WORKFLOWS);
         assertSameRows(fromRaw, "the raw outcomes", Counters.expected(runs), "the runs sent");

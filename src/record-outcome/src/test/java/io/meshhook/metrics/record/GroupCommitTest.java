@@ -2,7 +2,7 @@ package io.meshhook.metrics.record;
 
 import static io.meshhook.metrics.record.Outcomes.outcome;
 import static io.meshhook.metrics.record.Outcomes.post;
-import static io.meshhook.metrics.record.Prometheus.metric;
+import static io.meshhook.metrics.testing.Prometheus.metric;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 

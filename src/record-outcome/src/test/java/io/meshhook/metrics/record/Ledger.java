@@ -1,7 +1,8 @@
 package io.meshhook.metrics.record;
 
 import static io.meshhook.metrics.record.RunTotals.assertSameRows;
-import static io.meshhook.metrics.record.RunTotals.counters;
+import static io.meshhook.metrics.record.RunTotals.countersFromRaw;
+import static io.meshhook.metrics.record.RunTotals.storedCounters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Collection;
@@ -35,22 +36,8 @@ final class Ledger {
     }
 
     private static void assertCountersMatchRaw(TestDatabase db, UUID project) {
-        List<Counters> fromRaw = counters(db.query("""
-                select project_id, workflow_id,
-                    count(*) filter (where trigger <> 'test' and status = 'succeeded') as succeeded,
-                    count(*) filter (where trigger <> 'test' and status in ('failed', 'timed_out')) as failed,
-                    count(*) filter (where trigger <> 'test' and status = 'timed_out') as timed_out,
-                    count(*) filter (where trigger <> 'test' and status = 'canceled') as canceled,
-                    count(*) filter (where trigger = 'test') as test_runs,
-                    max(finished_at) filter (where trigger <> 'test') as last_run_at,
-                    (array_agg(status order by finished_at desc) filter (where trigger <> 'test'))[1]
-                        as last_run_status
-                from workflow_run_outcomes where project_id = ? group by project_id, workflow_id""", project));
-        List<Counters> stored = counters(db.query("""
-                select project_id, workflow_id, success_count as succeeded, failure_count as failed,
-                    timed_out_count as timed_out, canceled_count as canceled, test_run_count as test_runs,
-                    last_run_at, last_run_status
-                from workflow_run_metrics where project_id = ?""", project));
+        List<Counters> fromRaw = countersFromRaw(db, "project_id = ?", project);
+        List<Counters> stored = storedCounters(db, "project_id = ?", project);
         assertSameRows(stored, "workflow_run_metrics", fromRaw, "the raw outcomes");
     }
 

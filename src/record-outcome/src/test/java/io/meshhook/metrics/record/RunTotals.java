@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.meshhook.metrics.record.RunMix.Run;
+import io.meshhook.metrics.testing.TestDatabase;
 
 /**
  * What the counters, rollups and error rollups must hold, in one shape whether computed by the test from the runs
@@ -161,6 +162,30 @@ final class RunTotals {
 
     static List<Counters> counters(Collection<Map<String, Object>> rows) {
         return rows.stream().map(Counters::of).toList();
+    }
+
+    /** The counters recomputed from the raw outcomes that match {@code where} (an SQL condition with its ?s). */
+    static List<Counters> countersFromRaw(TestDatabase db, String where, Object... params) {
+        return counters(db.query("""
+                select project_id, workflow_id,
+                    count(*) filter (where trigger <> 'test' and status = 'succeeded') as succeeded,
+                    count(*) filter (where trigger <> 'test' and status in ('failed', 'timed_out')) as failed,
+                    count(*) filter (where trigger <> 'test' and status = 'timed_out') as timed_out,
+                    count(*) filter (where trigger <> 'test' and status = 'canceled') as canceled,
+                    count(*) filter (where trigger = 'test') as test_runs,
+                    max(finished_at) filter (where trigger <> 'test') as last_run_at,
+                    (array_agg(status order by finished_at desc) filter (where trigger <> 'test'))[1]
+                        as last_run_status
+                from workflow_run_outcomes where\s""" + where + " group by project_id, workflow_id", params));
+    }
+
+    /** The counters stored in workflow_run_metrics for the rows that match {@code where}. */
+    static List<Counters> storedCounters(TestDatabase db, String where, Object... params) {
+        return counters(db.query("""
+                select project_id, workflow_id, success_count as succeeded, failure_count as failed,
+                    timed_out_count as timed_out, canceled_count as canceled, test_run_count as test_runs,
+                    last_run_at, last_run_status
+                from workflow_run_metrics where\s""" + where, params));
     }
 
     static List<Rollup> rollups(Collection<Map<String, Object>> rows) {

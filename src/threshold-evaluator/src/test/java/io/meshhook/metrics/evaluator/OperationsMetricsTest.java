@@ -1,5 +1,6 @@
 package io.meshhook.metrics.evaluator;
 
+import static io.meshhook.metrics.testing.Prometheus.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -30,15 +31,5 @@ class OperationsMetricsTest extends AlertScenario {
         String scrape = RestAssured.get("/q/metrics").asString();
         assertThat(scrape).contains("run_metrics_evaluation_seconds_bucket").contains("run_metrics_outbox_pending");
         RestAssured.get("/q/health/ready").then().statusCode(200);
-    }
-
-    /** The value of one Prometheus sample, 0 when it does not exist yet. */
-    private static double metric(String sample) {
-        for (String line : RestAssured.get("/q/metrics").asString().split("\n")) {
-            if (line.startsWith(sample + " ")) {
-                return Double.parseDouble(line.substring(sample.length() + 1).trim());
-            }
-        }
-        return 0;
     }
 }
