@@ -91,6 +91,8 @@ class BadInputTest {
                         "workflowSlug"),
                 invalid("a workflowSlug containing NUL", p -> with(p.outcome(), "workflowSlug", "order\u0000sync"),
                         "workflowSlug"),
+                invalid("a workflowSlug with an unpaired surrogate (JSON \\udc00)", p -> rawJson(with(p.outcome(),
+                        "workflowSlug", "order-LONE"), "LONE", "\\udc00"), "workflowSlug"),
                 invalid("workflowSlug as a number", p -> with(p.outcome(), "workflowSlug", 42), "workflowSlug"),
                 invalid("retryOf equal to runId", p -> retryingItself(p.outcome()), "retryOf"),
                 invalid("retryOf that is not a uuid", p -> with(p.outcome(), "retryOf", "first"), "retryOf"),
@@ -192,6 +194,16 @@ class BadInputTest {
     }
 
     @Test
+    void shouldStoreTheMessageWithAReplacementCharacterWhenItHoldsAnUnpairedSurrogate() {
+        FreshProject project = new FreshProject(db);
+        Map<String, Object> body = failed(project, Map.of("message", "bad byte LONE here"));
+
+        post(ONE, rawJson(body, "LONE", "\\ud800")).statusCode(200).body("duplicate", equalTo(false));
+
+        assertThat(storedMessage(body)).isEqualTo("bad byte \uFFFD here");
+    }
+
+    @Test
     void shouldRecordTheOutcomeWhenTheBodyHasFieldsTheContractDoesNotName() {
         FreshProject project = new FreshProject(db);
         // a newer engine may send more than this version knows; that must not lose the run
@@ -202,6 +214,15 @@ class BadInputTest {
 
         assertThat(db.scalar("select success_count from workflow_run_metrics where project_id = ?", project.id))
                 .isEqualTo(1);
+    }
+
+    /** The body as JSON text with {@code marker} replaced by raw JSON (escapes that a Java string cannot carry). */
+    private static String rawJson(Object body, String marker, String raw) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body).replace(marker, raw);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String storedMessage(Map<String, Object> body) {

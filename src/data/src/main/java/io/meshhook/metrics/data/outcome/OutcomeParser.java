@@ -179,12 +179,41 @@ public final class OutcomeParser {
             }
             if (text.indexOf('\u0000') >= 0) {
                 if (maxLength == Integer.MAX_VALUE) {
-                    return text.replace('\u0000', '\uFFFD'); // free text: keep it, PostgreSQL cannot store NUL
+                    text = text.replace('\u0000', '\uFFFD'); // free text: keep it, PostgreSQL cannot store NUL
+                } else {
+                    error(field, "must not contain NUL characters");
+                    return null;
                 }
-                error(field, "must not contain NUL characters");
+            }
+            // a lone UTF-16 surrogate (a JSON "\\ud800" without its pair) is no character; PostgreSQL's json refuses it
+            if (hasUnpairedSurrogate(text)) {
+                if (maxLength == Integer.MAX_VALUE) {
+                    return withoutUnpairedSurrogates(text);
+                }
+                error(field, "must be valid Unicode text (an unpaired surrogate \\uD800-\\uDFFF is not)");
                 return null;
             }
             return text;
+        }
+
+        private static boolean hasUnpairedSurrogate(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static String withoutUnpairedSurrogates(String text) {
+            StringBuilder clean = new StringBuilder(text.length());
+            text.codePoints().forEach(cp -> clean.appendCodePoint(
+                    Character.isSurrogate((char) cp) && cp <= Character.MAX_VALUE ? '\uFFFD' : cp));
+            return clean.toString();
         }
 
         Integer integer(String field, boolean required, int min) {
