@@ -1,5 +1,5 @@
 -- The query benchmark's data set: RUNS outcomes of WORKFLOWS workflows in PROJECTS projects over DAYS days up to
--- now, written consistently into raw outcomes, the ledger, counters, 15-minute rollups, hourly and daily levels
+-- now, written consistently into raw outcomes, the ledger, counters, 15-minute rollups, hourly, daily and local-day levels
 -- and error rollups (run_metrics_reconcile finds nothing). Run by bench/queries.sh with psql -v runs=… etc.
 --
 -- The mix: workflow w's share of the runs falls off like a power law (w = 0 gets ~6%, the median workflow
@@ -76,6 +76,10 @@ where project_id in (select project_id from bench_workflows);
 \set level '1 day'
 \set level_table workflow_run_rollups_daily
 \ir dataset-rollups.sql
+\echo local days (from the 15-minute rollups, for every kept day start)
+insert into workflow_run_rollups_local_daily
+select * from run_metrics_local_day_level((select array_agg(start_minute) from run_metrics_local_day_starts),
+    '-infinity', 'infinity');
 
 \echo counters
 insert into workflow_run_metrics (project_id, workflow_id, workflow_slug, workflow_version, success_count,

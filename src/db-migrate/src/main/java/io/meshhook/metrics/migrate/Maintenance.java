@@ -45,8 +45,25 @@ public final class Maintenance {
     }
 
     /**
-     * Every drifted rollup bucket, counter and hourly/daily level row; with {@code repair}, rewritten from raw
-     * outcomes and rollups (the levels after the 15-minute rollups they add up to).
+     * Keeps the local-day level for a zone's day starts (run_metrics_keep_local_days): an unfiltered day series in
+     * that zone then reads one row per workflow and day. Returns the day starts (minutes of the UTC day) it added.
+     */
+    public List<Integer> keepLocalDays(String zone) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("select run_metrics_keep_local_days(?)")) {
+            s.setString(1, zone);
+            List<Integer> added = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    added.add(rs.getInt(1));
+                }
+            }
+            return added;
+        }
+    }
+
+    /**
+     * Every drifted rollup bucket, counter and hourly, daily and local-day level row; with {@code repair},
+     * rewritten from raw outcomes and rollups (the levels after the 15-minute rollups they add up to).
      */
     public List<Drift> reconcile(Duration keepOutcomes, Duration keepRollups, boolean repair) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
@@ -56,11 +73,15 @@ public final class Maintenance {
                         + " from run_metrics_reconcile(make_interval(secs => ?), ?)"
                         // after the first: its repair of the 15-minute rollups is what the levels are checked by
                         + " union all select kind, project_id::text, workflow, bucket_start::text, expected, actual"
-                        + " from run_metrics_reconcile_levels(make_interval(secs => ?), ?)")) {
+                        + " from run_metrics_reconcile_levels(make_interval(secs => ?), ?)"
+                        + " union all select kind, project_id::text, workflow, bucket_start::text, expected, actual"
+                        + " from run_metrics_reconcile_local_days(make_interval(secs => ?), ?)")) {
             s.setDouble(1, keepOutcomes.toSeconds());
             s.setBoolean(2, repair);
             s.setDouble(3, keepRollups.toSeconds());
             s.setBoolean(4, repair);
+            s.setDouble(5, keepRollups.toSeconds());
+            s.setBoolean(6, repair);
             List<Drift> drift = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

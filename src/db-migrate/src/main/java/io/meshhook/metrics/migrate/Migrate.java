@@ -16,7 +16,8 @@ import org.flywaydb.core.api.output.MigrateResult;
  * Usage: {@code java -jar db-migrate-cli.jar [migrate|retention|reconcile|repair] [jdbc-url [user [password]]]},
  * or RUN_METRICS_JDBC_URL, RUN_METRICS_DB_USER and RUN_METRICS_DB_PASSWORD; retention ages from
  * RUN_METRICS_RETENTION_OUTCOMES_DAYS (30) and RUN_METRICS_RETENTION_ROLLUPS_DAYS (400). reconcile exits with 1
- * when it finds drift.
+ * when it finds drift. migrate then keeps the local days of each zone in RUN_METRICS_LOCAL_DAY_ZONES (comma
+ * separated IANA names, e.g. {@code Asia/Kathmandu,America/New_York}; none by default: UTC days are always kept).
  */
 public final class Migrate {
 
@@ -50,6 +51,15 @@ public final class Migrate {
             System.out.printf("run-metrics schema at version %s (%d migration(s) applied)%n",
                     result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
                     result.migrationsExecuted);
+            String zones = env("RUN_METRICS_LOCAL_DAY_ZONES", "");
+            if (!zones.isBlank()) {
+                try (Connection c = java.sql.DriverManager.getConnection(url, user, password)) {
+                    for (String zone : zones.split(",")) {
+                        System.out.printf("local days of %s kept; newly added day starts: %s%n", zone.strip(),
+                                new Maintenance(c).keepLocalDays(zone.strip()));
+                    }
+                }
+            }
             return;
         }
         Duration keepOutcomes = Duration.ofDays(Long.parseLong(env("RUN_METRICS_RETENTION_OUTCOMES_DAYS", "30")));

@@ -15,7 +15,8 @@ import io.meshhook.metrics.testing.TestDatabase;
 /**
  * What a fault test asserts once the fault is over: every acknowledged run is in the ledger and the raw outcomes
  * exactly once, nothing else is, the counters equal a count over the raw outcomes, and the database's own
- * reconcile ({@code run_metrics_reconcile}: rollups against raw, counters against rollups) finds no drift.
+ * reconcile ({@code run_metrics_reconcile}: rollups against raw, counters against rollups; then the hourly, daily
+ * and local-day levels against the rollups) finds no drift.
  */
 final class Ledger {
 
@@ -33,6 +34,11 @@ final class Ledger {
         assertThat(db.query("select kind, workflow, bucket_start::text, expected, actual"
                 + " from run_metrics_reconcile(interval '30 days', false) where project_id = ?", project))
                 .as("drift found by run_metrics_reconcile").isEmpty();
+        assertThat(db.query("select kind, workflow, bucket_start::text, expected, actual"
+                + " from run_metrics_reconcile_levels(interval '30 days', false) where project_id = ?"
+                + " union all select kind, workflow, bucket_start::text, expected, actual"
+                + " from run_metrics_reconcile_local_days(interval '30 days', false) where project_id = ?",
+                project, project)).as("drift of the levels").isEmpty();
     }
 
     private static void assertCountersMatchRaw(TestDatabase db, UUID project) {

@@ -16,31 +16,40 @@ final class OutcomeSql {
                workflow_version, succeeded, failed, timed_out, canceled, retried, duration_sum_ms,
                duration_max_ms, duration_hist, last_finished_at)""";
 
+    /** How a level's new row merges into an existing one (any level: the columns after the key are the same). */
+    private static final String ROLLUP_MERGE = """
+
+            succeeded = r.succeeded + excluded.succeeded,
+            failed = r.failed + excluded.failed,
+            timed_out = r.timed_out + excluded.timed_out,
+            canceled = r.canceled + excluded.canceled,
+            retried = r.retried + excluded.retried,
+            duration_sum_ms = r.duration_sum_ms + excluded.duration_sum_ms,
+            duration_max_ms = greatest(r.duration_max_ms, excluded.duration_max_ms),
+            duration_hist = run_metrics_hist_add(r.duration_hist, excluded.duration_hist),
+            last_finished_at = greatest(r.last_finished_at, excluded.last_finished_at)""";
+
+    /** A level's values after its key and bucket, from the new runs ({@code f}), grouped by what precedes them. */
+    private static final String ROLLUP_AGGREGATES = """
+
+            count(*) filter (where f.status = 'succeeded'),
+            count(*) filter (where f.status = 'failed'),
+            count(*) filter (where f.status = 'timed_out'),
+            count(*) filter (where f.status = 'canceled'),
+            count(*) filter (where f.attempt > 1),
+            sum(f.duration_ms), max(f.duration_ms),
+            run_metrics_hist_sum(run_metrics_hist_one(run_metrics_duration_bucket(f.duration_ms))),
+            max(f.finished_at)""";
+
     /** A level's values after its bucket expression, and how they merge into an existing row. */
     private static final String ROLLUP_VALUES = """
 
-                workflow_id, trigger, max(workflow_version),
-                count(*) filter (where status = 'succeeded'),
-                count(*) filter (where status = 'failed'),
-                count(*) filter (where status = 'timed_out'),
-                count(*) filter (where status = 'canceled'),
-                count(*) filter (where attempt > 1),
-                sum(duration_ms), max(duration_ms),
-                run_metrics_hist_sum(run_metrics_hist_one(run_metrics_duration_bucket(duration_ms))),
-                max(finished_at)
-            from fresh
+            f.workflow_id, f.trigger, max(f.workflow_version),""" + ROLLUP_AGGREGATES + """
+
+            from fresh f
             group by 1, 2, 3, 4, 5
             order by 1, 2, 3, 4, 5
-            on conflict (project_id, workflow_slug, bucket_start, workflow_id, trigger) do update set
-                succeeded = r.succeeded + excluded.succeeded,
-                failed = r.failed + excluded.failed,
-                timed_out = r.timed_out + excluded.timed_out,
-                canceled = r.canceled + excluded.canceled,
-                retried = r.retried + excluded.retried,
-                duration_sum_ms = r.duration_sum_ms + excluded.duration_sum_ms,
-                duration_max_ms = greatest(r.duration_max_ms, excluded.duration_max_ms),
-                duration_hist = run_metrics_hist_add(r.duration_hist, excluded.duration_hist),
-                last_finished_at = greatest(r.last_finished_at, excluded.last_finished_at)""";
+            on conflict (project_id, workflow_slug, bucket_start, workflow_id, trigger) do update set""" + ROLLUP_MERGE;
 
     static final String RECORD = """
             with input as (
@@ -112,6 +121,23 @@ final class OutcomeSql {
                     select project_id, workflow_slug, date_bin('1 day', finished_at, timestamptz 'epoch'),"""
             + ROLLUP_VALUES
             + """
+                    ), local_daily as (
+                        -- unfiltered (no 'test' runs, every version and trigger), per kept local day start
+                        insert into workflow_run_rollups_local_daily as r (project_id, workflow_slug, start_minute,
+                            bucket_start, succeeded, failed, timed_out, canceled, retried, duration_sum_ms,
+                            duration_max_ms, duration_hist, last_finished_at)
+                        select f.project_id, f.workflow_slug, s.start_minute,
+                            date_bin('1 day', f.finished_at, timestamptz 'epoch' + make_interval(mins => s.start_minute)),"""
+            + ROLLUP_AGGREGATES + """
+
+                    from fresh f cross join run_metrics_local_day_starts s
+                    where f.trigger <> 'test'
+                    group by 1, 2, 3, 4
+                    order by 1, 2, 3, 4
+                    on conflict (project_id, workflow_slug, start_minute, bucket_start) do update set"""
+            + ROLLUP_MERGE
+            + """
+
                     ), errors as (
                         insert into workflow_run_error_rollups as e (project_id, workflow_slug, bucket_start, error_code,
                             occurrences, sample_message, last_seen_at)

@@ -1,6 +1,7 @@
 package io.meshhook.metrics.api.query;
 
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import io.meshhook.metrics.data.time.TimeWindow;
@@ -12,6 +13,11 @@ import io.meshhook.metrics.data.time.TimeWindow;
 record MetricsQuery(TimeWindow window, List<UUID> projects, List<UUID> workflows, String slugContains,
         Integer version, List<String> statuses, List<String> triggers, long minRuns, SortKey sort,
         boolean descending, int limit, int offset) {
+
+    /** Whether it counts what the local-day level counts: every trigger but {@code test}, every version. */
+    boolean unfiltered() {
+        return version == null && Set.copyOf(triggers).equals(Set.copyOf(QueryParser.DEFAULT_TRIGGERS));
+    }
 
     /** The filters that define a listing, for binding cursors to it (limit and offset excluded). */
     String listingKey() {

@@ -60,7 +60,10 @@ public class MetricsService {
     public Uni<Summary> summary(Caller caller, MultiMap params) {
         Instant now = clock.instant();
         MetricsQuery query = parser.summary(params, now);
-        return scope.queryAsUser(caller, connection -> summary(new RollupReader(connection, query), query, now));
+        // pipelined on the connection: the kept day starts and the workflows
+        return scope.queryAsUser(caller, connection -> Uni.combine().all().unis(
+                RollupReader.localDayStarts(connection), RollupReader.workflows(connection, query)).asTuple()
+                .chain(t -> summary(new RollupReader(connection, query, t.getItem1()), t.getItem2(), query, now)));
     }
 
     /** One workflow named by any of its versions' ids; 404 alike when it does not exist or is another tenant's. */
@@ -68,55 +71,55 @@ public class MetricsService {
         Instant now = clock.instant();
         MetricsQuery query = parser.detail(params, now);
         UUID workflowId = workflowId(id);
-        return scope.queryAsUser(caller, connection -> connection.preparedQuery(MetricsSql.RESOLVE)
-                .execute(Tuple.of(workflowId)).chain(rows -> {
-                    if (rows.size() == 0) {
+        // pipelined on the connection: the kept day starts and the workflow
+        return scope.queryAsUser(caller, connection -> Uni.combine().all().unis(
+                RollupReader.localDayStarts(connection),
+                connection.preparedQuery(MetricsSql.RESOLVE).execute(Tuple.of(workflowId))).asTuple().chain(t -> {
+                    if (t.getItem2().size() == 0) {
                         throw notFound();
                     }
-                    Row row = rows.iterator().next();
+                    Row row = t.getItem2().iterator().next();
                     Key key = new Key(row.getUUID("project_id"), row.getString("workflow_slug"));
-                    return detail(connection, new RollupReader(connection, query), query, key, now);
+                    return detail(connection, new RollupReader(connection, query, t.getItem1()), query, key, now);
                 }));
     }
 
-    private Uni<Summary> summary(RollupReader reader, MetricsQuery query, Instant now) {
-        return reader.workflows().chain(workflows -> {
-            List<Key> keys = workflows.stream().map(Workflow::key).toList();
-            return reader.figures(keys).chain(figures -> {
-                List<WorkflowSummary> listed = new ArrayList<>();
-                for (Workflow w : workflows) {
-                    PeriodFigures f = figures.getOrDefault(w.key(), PeriodFigures.NONE);
-                    if (f.current().total() >= query.minRuns() && hasStatus(f.current(), query.statuses())) {
-                        listed.add(summaryOf(w, f, null, null));
-                    }
+    private Uni<Summary> summary(RollupReader reader, List<Workflow> workflows, MetricsQuery query, Instant now) {
+        List<Key> keys = workflows.stream().map(Workflow::key).toList();
+        return reader.figures(keys).chain(figures -> {
+            List<WorkflowSummary> listed = new ArrayList<>();
+            for (Workflow w : workflows) {
+                PeriodFigures f = figures.getOrDefault(w.key(), PeriodFigures.NONE);
+                if (f.current().total() >= query.minRuns() && hasStatus(f.current(), query.statuses())) {
+                    listed.add(summaryOf(w, f, null, null));
                 }
-                listed.sort(query.sort().comparator(query.descending()));
-                List<Key> listedKeys = listed.stream().map(w -> new Key(w.projectId(), w.workflowSlug())).toList();
-                int end = Math.min(listed.size(), query.offset() + query.limit());
-                List<WorkflowSummary> page = listed.subList(Math.min(query.offset(), end), end);
-                List<Key> pageKeys = page.stream().map(w -> new Key(w.projectId(), w.workflowSlug())).toList();
-                // when the page holds every listed workflow, the aggregate series is the sum of their sparklines:
-                // one read of the rollups instead of two (the larger part of a long series in a zone like
-                // Asia/Kathmandu, whose days are read from hours and quarter-hours)
-                boolean wholeList = page.size() == listed.size();
-                return reader.histograms(listedKeys).chain(histograms -> reader.sparklines(pageKeys)
-                        .chain(lines -> (wholeList
-                                ? Uni.createFrom().item(RollupReader.sumOf(lines.values()))
-                                : reader.series(listedKeys)).map(series -> {
-                                    List<WorkflowSummary> withDetail = page.stream().map(w -> {
-                                        Key key = new Key(w.projectId(), w.workflowSlug());
-                                        PeriodFigures f = figures.getOrDefault(key, PeriodFigures.NONE);
-                                        return summaryOf(workflows.stream().filter(x -> x.key().equals(key)).findFirst()
-                                                .orElseThrow(), f, histograms.get(key),
-                                                Series.sparkline(query.window(), lines.get(key), now));
-                                    }).toList();
-                                    Aggregate aggregate = aggregate(query.window(), listedKeys, figures, histograms,
-                                            series,
-                                            now);
-                                    String next = end < listed.size() ? cursors.next(query, end) : null;
-                                    return new Summary(range(query), aggregate, withDetail, next);
-                                })));
-            });
+            }
+            listed.sort(query.sort().comparator(query.descending()));
+            List<Key> listedKeys = listed.stream().map(w -> new Key(w.projectId(), w.workflowSlug())).toList();
+            int end = Math.min(listed.size(), query.offset() + query.limit());
+            List<WorkflowSummary> page = listed.subList(Math.min(query.offset(), end), end);
+            List<Key> pageKeys = page.stream().map(w -> new Key(w.projectId(), w.workflowSlug())).toList();
+            // when the page holds every listed workflow, the aggregate series is the sum of their sparklines:
+            // one read of the rollups instead of two (the larger part of a long series in a zone like
+            // Asia/Kathmandu, whose days are read from hours and quarter-hours)
+            boolean wholeList = page.size() == listed.size();
+            return reader.histograms(listedKeys).chain(histograms -> reader.sparklines(pageKeys)
+                    .chain(lines -> (wholeList
+                            ? Uni.createFrom().item(RollupReader.sumOf(lines.values()))
+                            : reader.series(listedKeys)).map(series -> {
+                                List<WorkflowSummary> withDetail = page.stream().map(w -> {
+                                    Key key = new Key(w.projectId(), w.workflowSlug());
+                                    PeriodFigures f = figures.getOrDefault(key, PeriodFigures.NONE);
+                                    return summaryOf(workflows.stream().filter(x -> x.key().equals(key)).findFirst()
+                                            .orElseThrow(), f, histograms.get(key),
+                                            Series.sparkline(query.window(), lines.get(key), now));
+                                }).toList();
+                                Aggregate aggregate = aggregate(query.window(), listedKeys, figures, histograms,
+                                        series,
+                                        now);
+                                String next = end < listed.size() ? cursors.next(query, end) : null;
+                                return new Summary(range(query), aggregate, withDetail, next);
+                            })));
         });
     }
 

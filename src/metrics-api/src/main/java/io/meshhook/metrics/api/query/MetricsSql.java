@@ -27,49 +27,70 @@ final class MetricsSql {
             group by m.project_id, m.workflow_slug
             """;
 
+    /** The columns every level gives its statements ({@code workflow_id} is null in the local-day level). */
+    private static final String LEVEL_COLUMNS = """
+            x.project_id, x.workflow_slug, x.bucket_start, x.succeeded, x.failed, x.timed_out, x.canceled, \
+            x.retried, x.duration_sum_ms, x.duration_max_ms, x.duration_hist""";
+
+    /** The levels with version and trigger dimensions, filtered by $9 triggers and $10 version. */
+    private static final String FILTERED = " and x.trigger = any($9) and ($10::integer is null or x.workflow_version = $10)";
+
     /**
      * The rollup rows of the keys $1/$2 in the pieces of a range (RollupPieces): $3/$4 daily, $5/$6 hourly, $7/$8
-     * 15-minute ranges; $9 triggers, $10 version. By key: one index range scan per workflow and range, best for few
-     * workflows or few ranges.
+     * 15-minute ranges, filtered by $9 triggers and $10 version; $11/$12/$13 local-day ranges and their day start
+     * minute (only given for an unfiltered query: that level counts every trigger but 'test' and every version).
+     * By key: one index range scan per workflow and range, best for few workflows or few ranges.
      */
     private static final String LEVELS_BY_KEY = """
             from unnest($1::uuid[], $2::text[]) as k(project_id, workflow_slug)
             cross join lateral (
-                select x.* from unnest($3::timestamptz[], $4::timestamptz[]) as q(f, t)
+                select %1$s, x.workflow_id from unnest($3::timestamptz[], $4::timestamptz[]) as q(f, t)
                 join workflow_run_rollups_daily x on x.project_id = k.project_id
-                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t
+                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
                 union all
-                select x.* from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
+                select %1$s, x.workflow_id from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
                 join workflow_run_rollups_hourly x on x.project_id = k.project_id
-                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t
+                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
                 union all
-                select x.* from unnest($7::timestamptz[], $8::timestamptz[]) as q(f, t)
+                select %1$s, x.workflow_id from unnest($7::timestamptz[], $8::timestamptz[]) as q(f, t)
                 join workflow_run_rollups x on x.project_id = k.project_id
-                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t
+                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
+                union all
+                select %1$s, null::uuid
+                from unnest($11::timestamptz[], $12::timestamptz[], $13::smallint[]) as q(f, t, m)
+                join workflow_run_rollups_local_daily x on x.project_id = k.project_id
+                    and x.workflow_slug = k.workflow_slug and x.start_minute = q.m
+                    and x.bucket_start >= q.f and x.bucket_start < q.t
             ) r
-            """;
+            """.formatted(LEVEL_COLUMNS, FILTERED);
 
     /**
      * As LEVELS_BY_KEY, but one index range scan per project and range, keeping the keys' rows: for many workflows
-     * over many ranges (a long series in a zone whose days do not start on a UTC hour, like Asia/Kathmandu).
+     * over many ranges (a long series in a zone whose days do not start on a UTC hour, like Asia/Kathmandu, when
+     * its local days are not kept).
      */
     private static final String LEVELS_BY_PROJECT = """
             from (
-                select x.* from unnest($3::timestamptz[], $4::timestamptz[]) as q(f, t)
+                select %1$s, x.workflow_id from unnest($3::timestamptz[], $4::timestamptz[]) as q(f, t)
                 join workflow_run_rollups_daily x on x.project_id = any($1::uuid[])
-                    and x.bucket_start >= q.f and x.bucket_start < q.t
+                    and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
                 union all
-                select x.* from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
+                select %1$s, x.workflow_id from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
                 join workflow_run_rollups_hourly x on x.project_id = any($1::uuid[])
-                    and x.bucket_start >= q.f and x.bucket_start < q.t
+                    and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
                 union all
-                select x.* from unnest($7::timestamptz[], $8::timestamptz[]) as q(f, t)
+                select %1$s, x.workflow_id from unnest($7::timestamptz[], $8::timestamptz[]) as q(f, t)
                 join workflow_run_rollups x on x.project_id = any($1::uuid[])
-                    and x.bucket_start >= q.f and x.bucket_start < q.t
+                    and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
+                union all
+                select %1$s, null::uuid
+                from unnest($11::timestamptz[], $12::timestamptz[], $13::smallint[]) as q(f, t, m)
+                join workflow_run_rollups_local_daily x on x.project_id = any($1::uuid[])
+                    and x.start_minute = q.m and x.bucket_start >= q.f and x.bucket_start < q.t
             ) r
             join (select distinct * from unnest($1::uuid[], $2::text[])) as k(project_id, workflow_slug)
                 on k.project_id = r.project_id and k.workflow_slug = r.workflow_slug
-            """;
+            """.formatted(LEVEL_COLUMNS, FILTERED);
 
     /** A statement over the levels, in both of its forms. */
     record Levels(String byKey, String byProject) {
@@ -78,26 +99,22 @@ final class MetricsSql {
         }
     }
 
-    private static final String LEVELS_WHERE = """
-            where r.trigger = any($9) and ($10::integer is null or r.workflow_version = $10)
-            """;
-
-    /** Pieces cut at $11, the current period's start: before it is the previous period. */
+    /** Pieces cut at $14, the current period's start: before it is the previous period. */
     static final Levels FIGURES = Levels.of("""
             select r.project_id, r.workflow_slug,
-                sum(r.succeeded) filter (where r.bucket_start >= $11) as succeeded,
-                sum(r.failed) filter (where r.bucket_start >= $11) as failed,
-                sum(r.timed_out) filter (where r.bucket_start >= $11) as timed_out,
-                sum(r.canceled) filter (where r.bucket_start >= $11) as canceled,
-                sum(r.retried) filter (where r.bucket_start >= $11) as retried,
-                sum(r.duration_sum_ms) filter (where r.bucket_start >= $11) as duration_sum_ms,
-                max(r.duration_max_ms) filter (where r.bucket_start >= $11) as duration_max_ms,
-                sum(r.succeeded) filter (where r.bucket_start < $11) as prev_succeeded,
-                sum(r.failed) filter (where r.bucket_start < $11) as prev_failed,
-                sum(r.timed_out) filter (where r.bucket_start < $11) as prev_timed_out,
-                sum(r.canceled) filter (where r.bucket_start < $11) as prev_canceled,
-                sum(r.retried) filter (where r.bucket_start < $11) as prev_retried
-            """, LEVELS_WHERE + """
+                sum(r.succeeded) filter (where r.bucket_start >= $14) as succeeded,
+                sum(r.failed) filter (where r.bucket_start >= $14) as failed,
+                sum(r.timed_out) filter (where r.bucket_start >= $14) as timed_out,
+                sum(r.canceled) filter (where r.bucket_start >= $14) as canceled,
+                sum(r.retried) filter (where r.bucket_start >= $14) as retried,
+                sum(r.duration_sum_ms) filter (where r.bucket_start >= $14) as duration_sum_ms,
+                max(r.duration_max_ms) filter (where r.bucket_start >= $14) as duration_max_ms,
+                sum(r.succeeded) filter (where r.bucket_start < $14) as prev_succeeded,
+                sum(r.failed) filter (where r.bucket_start < $14) as prev_failed,
+                sum(r.timed_out) filter (where r.bucket_start < $14) as prev_timed_out,
+                sum(r.canceled) filter (where r.bucket_start < $14) as prev_canceled,
+                sum(r.retried) filter (where r.bucket_start < $14) as prev_retried
+            """, """
             group by r.project_id, r.workflow_slug
             """);
 
@@ -107,17 +124,17 @@ final class MetricsSql {
      */
     static final Levels HISTOGRAMS = Levels.of("""
             select r.project_id, r.workflow_slug, r.duration_hist
-            """, LEVELS_WHERE + """
-              and cardinality(r.duration_hist) > 0
+            """, """
+            where cardinality(r.duration_hist) > 0
             """);
 
-    /** Pieces cut at every local bucket start; $11 date_trunc field (null: 15m), $12 zone. */
+    /** Pieces cut at every local bucket start; $14 date_trunc field (null: 15m), $15 zone. */
     static final Levels SERIES = Levels.of("""
-            select case when $11::text is null then r.bucket_start else date_trunc($11, r.bucket_start, $12) end
+            select case when $14::text is null then r.bucket_start else date_trunc($14, r.bucket_start, $15) end
                     as bucket,
                 sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
                 sum(r.canceled) as canceled
-            """, LEVELS_WHERE + """
+            """, """
             group by bucket
             order by bucket
             """);
@@ -125,11 +142,11 @@ final class MetricsSql {
     /** As SERIES, per workflow: the summary's sparklines of one page. */
     static final Levels SPARKLINES = Levels.of("""
             select r.project_id, r.workflow_slug,
-                case when $11::text is null then r.bucket_start else date_trunc($11, r.bucket_start, $12) end
+                case when $14::text is null then r.bucket_start else date_trunc($14, r.bucket_start, $15) end
                     as bucket,
                 sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
                 sum(r.canceled) as canceled
-            """, LEVELS_WHERE + """
+            """, """
             group by r.project_id, r.workflow_slug, bucket
             """);
 
@@ -143,13 +160,16 @@ final class MetricsSql {
             left join (
                 select r.workflow_id, sum(r.succeeded) as succeeded, sum(r.failed) as failed,
                     sum(r.timed_out) as timed_out, sum(r.canceled) as canceled, sum(r.retried) as retried
-            """, LEVELS_WHERE + """
+            """, """
                 group by r.workflow_id
             ) a on a.workflow_id = m.workflow_id
             where m.project_id = ($1::uuid[])[1] and m.workflow_slug = ($2::text[])[1]
               and ($10::integer is null or m.workflow_version = $10)
             order by m.workflow_version desc, m.workflow_id
             """);
+
+    /** The day-start minutes whose local days are kept (0, UTC, always). */
+    static final String LOCAL_DAY_STARTS = "select start_minute from run_metrics_local_day_starts";
 
     /** $1 any version's workflow id. The workflow it names, if the caller may see it. */
     static final String RESOLVE = """

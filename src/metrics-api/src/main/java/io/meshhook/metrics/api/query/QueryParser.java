@@ -34,7 +34,7 @@ class QueryParser {
     private static final Set<String> LISTS = Set.of("project", "workflow", "status", "trigger");
     private static final List<String> STATUSES = List.of("succeeded", "failed", "canceled", "timed_out");
     private static final List<String> TRIGGERS = List.of("webhook", "schedule", "manual", "replay", "test");
-    private static final List<String> DEFAULT_TRIGGERS = TRIGGERS.subList(0, 4);
+    static final List<String> DEFAULT_TRIGGERS = TRIGGERS.subList(0, 4);
 
     private final Cursors cursors;
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -13,15 +14,26 @@ import java.util.TreeSet;
  * from the 15-minute rollups. Every 15-minute bucket of the range is then read exactly once, from one level,
  * and no row read straddles a cut, so sums per bucket are exact in any zone (Asia/Kathmandu's days are 3
  * quarter-hours, 23 hours and 1 quarter-hour of UTC).
+ * <p>
+ * An unfiltered query may also read the local-day level: where a day that starts at one of the kept day-start
+ * minutes (0 = UTC midnight, 1095 = Kathmandu's 18:15 UTC) fits whole between two cuts, it is one row per workflow.
+ * That level is tried first, so a Kathmandu day whose start is kept is one row instead of 27 pieces.
  */
-record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters) {
+record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters, Ranges localDays) {
 
     private static final long QUARTER = 900;
     private static final long HOUR = 3_600;
     private static final long DAY = 86_400;
 
-    /** Contiguous ranges [from, to) of one level, merged, as two arrays for SQL. */
-    record Ranges(List<OffsetDateTime> from, List<OffsetDateTime> to) {
+    /**
+     * Contiguous ranges [from, to) of one level, merged, as arrays for SQL; with the day-start minute of each for
+     * the local-day level (0 in the others).
+     */
+    record Ranges(List<OffsetDateTime> from, List<OffsetDateTime> to, List<Short> minutes) {
+        private Ranges() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
         OffsetDateTime[] fromArray() {
             return from.toArray(OffsetDateTime[]::new);
         }
@@ -30,35 +42,58 @@ record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters) {
             return to.toArray(OffsetDateTime[]::new);
         }
 
+        Short[] minutesArray() {
+            return minutes.toArray(Short[]::new);
+        }
+
         private void add(long start, long end) {
+            add(start, end, 0);
+        }
+
+        private void add(long start, long end, int minute) {
             int last = to.size() - 1;
-            if (last >= 0 && to.get(last).toEpochSecond() == start) {
+            if (last >= 0 && to.get(last).toEpochSecond() == start && minutes.get(last) == minute) {
                 to.set(last, time(end));
             } else {
                 from.add(time(start));
                 to.add(time(end));
+                minutes.add((short) minute);
             }
         }
     }
 
     /** How many ranges the pieces form, over all levels. */
     int rangeCount() {
-        return daily.from().size() + hourly.from().size() + quarters.from().size();
+        return daily.from().size() + hourly.from().size() + quarters.from().size() + localDays.from().size();
     }
 
-    /** Pieces of [from, to) (both on the 15-minute grain) that never straddle any of the cuts. */
+    /** Pieces of [from, to) (both on the 15-minute grain) that never straddle any of the cuts, without local days. */
     static RollupPieces of(Instant from, Instant to, List<Instant> cuts) {
+        return of(from, to, cuts, Set.of());
+    }
+
+    /**
+     * Pieces of [from, to) (both on the 15-minute grain) that never straddle any of the cuts, reading whole days
+     * that start at one of {@code localDayStarts} (minutes of the UTC day) from the local-day level.
+     */
+    static RollupPieces of(Instant from, Instant to, List<Instant> cuts, Set<Integer> localDayStarts) {
         TreeSet<Long> cutSet = new TreeSet<>();
         cuts.forEach(c -> cutSet.add(c.getEpochSecond()));
         long end = to.getEpochSecond();
         cutSet.add(end);
-        Ranges daily = new Ranges(new ArrayList<>(), new ArrayList<>());
-        Ranges hourly = new Ranges(new ArrayList<>(), new ArrayList<>());
-        Ranges quarters = new Ranges(new ArrayList<>(), new ArrayList<>());
+        Ranges daily = new Ranges();
+        Ranges hourly = new Ranges();
+        Ranges quarters = new Ranges();
+        Ranges localDays = new Ranges();
         long t = from.getEpochSecond();
         while (t < end) {
             long nextCut = cutSet.higher(t);
-            if (t % DAY == 0 && t + DAY <= nextCut) {
+            int minute = (int) (Math.floorMod(t, DAY) / 60);
+            if (localDayStarts.contains(minute) && t + DAY <= nextCut) {
+                long stop = t + DAY * ((nextCut - t) / DAY);
+                localDays.add(t, stop, minute);
+                t = stop;
+            } else if (t % DAY == 0 && t + DAY <= nextCut) {
                 long stop = t + DAY * ((nextCut - t) / DAY);
                 daily.add(t, stop);
                 t = stop;
@@ -73,7 +108,7 @@ record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters) {
                 t = stop;
             }
         }
-        return new RollupPieces(daily, hourly, quarters);
+        return new RollupPieces(daily, hourly, quarters, localDays);
     }
 
     private static OffsetDateTime time(long epochSecond) {

@@ -5,8 +5,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.meshhook.metrics.data.rates.RunCounts;
@@ -39,13 +41,29 @@ final class RollupReader {
 
     private final SqlConnection connection;
     private final MetricsQuery query;
+    private final Set<Integer> localDayStarts;
 
-    RollupReader(SqlConnection connection, MetricsQuery query) {
+    /**
+     * A reader of one query's rollups; {@code localDayStarts}: the day starts the local-day level keeps
+     * (LOCAL_DAY_STARTS), read only when the query is unfiltered.
+     */
+    RollupReader(SqlConnection connection, MetricsQuery query, Set<Integer> localDayStarts) {
         this.connection = connection;
         this.query = query;
+        this.localDayStarts = query.unfiltered() ? localDayStarts : Set.of();
     }
 
-    Uni<List<Workflow>> workflows() {
+    /** The day starts the local-day level keeps, read in the caller's transaction. */
+    static Uni<Set<Integer>> localDayStarts(SqlConnection connection) {
+        return connection.preparedQuery(MetricsSql.LOCAL_DAY_STARTS).execute().map(rows -> {
+            Set<Integer> starts = new HashSet<>();
+            rows.forEach(r -> starts.add(r.getInteger(0)));
+            return Set.copyOf(starts);
+        });
+    }
+
+    /** Every workflow the query lists, before its figures filter them. */
+    static Uni<List<Workflow>> workflows(SqlConnection connection, MetricsQuery query) {
         return connection.preparedQuery(MetricsSql.WORKFLOWS).execute(Tuple.of(
                 query.projects().toArray(UUID[]::new), query.workflows().toArray(UUID[]::new),
                 query.slugContains(), query.version())).map(rows -> {
@@ -61,8 +79,8 @@ final class RollupReader {
 
     Uni<Map<Key, PeriodFigures>> figures(List<Key> keys) {
         TimeWindow w = query.window();
-        return run(MetricsSql.FIGURES, keys, RollupPieces.of(w.previousFrom(), w.to(), List.of(w.from())),
-                offset(w.from()))
+        return run(MetricsSql.FIGURES, keys,
+                RollupPieces.of(w.previousFrom(), w.to(), List.of(w.from()), localDayStarts), offset(w.from()))
                 .map(rows -> {
                     Map<Key, PeriodFigures> figures = new HashMap<>();
                     for (Row r : rows) {
@@ -117,23 +135,25 @@ final class RollupReader {
         return buckets;
     }
 
-    /** Each version's figures in the range, newest version first, for one workflow. */
+    /** Each version's figures in the range, newest version first, for one workflow (never from local days). */
     Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> versions(Key key) {
-        return run(MetricsSql.VERSIONS, List.of(key), whole());
+        return run(MetricsSql.VERSIONS, List.of(key),
+                RollupPieces.of(query.window().from(), query.window().to(), List.of()));
     }
 
     /** The window read in one piece per level (no cut inside). */
     private RollupPieces whole() {
-        return RollupPieces.of(query.window().from(), query.window().to(), List.of());
+        return RollupPieces.of(query.window().from(), query.window().to(), List.of(), localDayStarts);
     }
 
     /** The window cut at every local bucket start of the series. */
     private RollupPieces byBucket() {
         TimeWindow w = query.window();
-        return RollupPieces.of(w.from(), w.to(), w.bucketStarts().stream().map(b -> b.toInstant()).toList());
+        return RollupPieces.of(w.from(), w.to(), w.bucketStarts().stream().map(b -> b.toInstant()).toList(),
+                localDayStarts);
     }
 
-    /** Runs a statement over keys and pieces with the shared parameters $1..$10, then the extra ones. */
+    /** Runs a statement over keys and pieces with the shared parameters $1..$13, then the extra ones. */
     private Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> run(MetricsSql.Levels statement, List<Key> keys,
             RollupPieces pieces, Object... extra) {
         // many workflows over many ranges: scan each range once per project instead of once per workflow
@@ -145,6 +165,9 @@ final class RollupReader {
                 pieces.hourly().toArray(), pieces.quarters().fromArray(), pieces.quarters().toArray(),
                 query.triggers().toArray(String[]::new)));
         params.add(query.version());
+        params.add(pieces.localDays().fromArray());
+        params.add(pieces.localDays().toArray());
+        params.add(pieces.localDays().minutesArray());
         params.addAll(java.util.Arrays.asList(extra));
         return connection.preparedQuery(sql).execute(Tuple.from(params));
     }

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,16 +28,47 @@ class RollupPiecesTest {
             for (int c = rnd.nextInt(30); c > 0; c--) {
                 cuts.add(Instant.ofEpochSecond(from - 50 * Q + Q * rnd.nextInt((int) ((to - from) / Q) + 100)));
             }
-            RollupPieces pieces = RollupPieces.of(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to), cuts);
+            // no local days, UTC's only, or some of the day starts of real zones (Kathmandu, Kolkata, New York)
+            Set<Integer> starts = List.of(Set.<Integer>of(), Set.of(0), Set.of(0, 1095), Set.of(0, 1110, 300, 240))
+                    .get(rnd.nextInt(4));
+            RollupPieces pieces = RollupPieces.of(Instant.ofEpochSecond(from), Instant.ofEpochSecond(to), cuts,
+                    starts);
 
             int[] reads = new int[(int) ((to - from) / Q)];
             readEach(pieces.daily(), 86_400, from, reads, cuts);
             readEach(pieces.hourly(), 3_600, from, reads, cuts);
             readEach(pieces.quarters(), Q, from, reads, cuts);
+            for (int r = 0; r < pieces.localDays().from().size(); r++) {
+                int minute = pieces.localDays().minutes().get(r);
+                assertThat(starts).as("a kept day start").contains(minute);
+                readEach(one(pieces.localDays(), r), 86_400, minute * 60L, from, reads, cuts);
+            }
             for (int q = 0; q < reads.length; q++) {
-                assertThat(reads[q]).as("reads of quarter %d of [%d, %d) cut at %s", q, from, to, cuts).isEqualTo(1);
+                assertThat(reads[q]).as("reads of quarter %d of [%d, %d) cut at %s, local days %s", q, from, to,
+                        cuts, starts).isEqualTo(1);
+            }
+            if (starts.contains(0)) {
+                assertThat(pieces.daily().from()).as("UTC days come from the local-day level").isEmpty();
             }
         }
+    }
+
+    @Test
+    void shouldReadAKathmanduDayAsOneLocalDayWhenItsDayStartIsKept() {
+        ZoneId kathmandu = ZoneId.of("Asia/Kathmandu");
+        Instant start = LocalDate.of(2026, 11, 1).atStartOfDay(kathmandu).toInstant();
+        Instant end = LocalDate.of(2026, 11, 8).atStartOfDay(kathmandu).toInstant();
+        List<Instant> cuts = new ArrayList<>();
+        for (LocalDate d = LocalDate.of(2026, 11, 1); d.isBefore(LocalDate.of(2026, 11, 9)); d = d.plusDays(1)) {
+            cuts.add(d.atStartOfDay(kathmandu).toInstant());
+        }
+
+        RollupPieces pieces = RollupPieces.of(start, end, cuts, Set.of(0, 1095));
+
+        assertThat(pieces.localDays().from()).containsExactly(RollupReader.offset(start));
+        assertThat(pieces.localDays().to()).containsExactly(RollupReader.offset(end));
+        assertThat(pieces.localDays().minutes()).containsExactly((short) 1095);
+        assertThat(pieces.rangeCount()).isEqualTo(1);
     }
 
     @Test
@@ -65,12 +97,22 @@ class RollupPiecesTest {
         assertThat(seconds(pieces.quarters())).as("10:45-11:00 and 10:00-10:45").isEqualTo(4 * Q);
     }
 
+    private static RollupPieces.Ranges one(RollupPieces.Ranges ranges, int r) {
+        return new RollupPieces.Ranges(List.of(ranges.from().get(r)), List.of(ranges.to().get(r)),
+                List.of(ranges.minutes().get(r)));
+    }
+
     private static void readEach(RollupPieces.Ranges ranges, long level, long from, int[] reads, List<Instant> cuts) {
+        readEach(ranges, level, 0, from, reads, cuts);
+    }
+
+    private static void readEach(RollupPieces.Ranges ranges, long level, long origin, long from, int[] reads,
+            List<Instant> cuts) {
         for (int r = 0; r < ranges.from().size(); r++) {
             long a = ranges.from().get(r).toEpochSecond();
             long b = ranges.to().get(r).toEpochSecond();
-            assertThat(a % level).as("range start on the level's grain").isZero();
-            assertThat(b % level).as("range end on the level's grain").isZero();
+            assertThat(Math.floorMod(a - origin, level)).as("range start on the level's grain").isZero();
+            assertThat(Math.floorMod(b - origin, level)).as("range end on the level's grain").isZero();
             for (long t = a; t < b; t += level) {
                 long pieceStart = t;
                 long pieceEnd = t + level;

@@ -1,0 +1,174 @@
+-- A daily level per workflow without the version and trigger dimensions, kept for each "local day start": the
+-- minute of the UTC day at which a zone's day begins (0 for UTC; 1095 = 18:15 for Asia/Kathmandu, +05:45). A day
+-- in such a zone is then one row per workflow instead of 23 hourly and 4 quarter-hour rows per workflow, version
+-- and trigger. It counts what an unfiltered query counts (every trigger but 'test', every version); a query that
+-- filters by trigger or version reads the other levels. Day start 0 is always kept: it is the unfiltered UTC
+-- daily level. Others are kept on request (run_metrics_keep_local_days('Asia/Kathmandu')), because every kept
+-- day start is one more row written per workflow and request. Like the hourly and daily levels, the rows are
+-- the exact sums of the 15-minute rollups (all zone offsets are multiples of 15 minutes), written by the same
+-- record statement in the same transaction, checked and repaired by run_metrics_reconcile_local_days.
+
+create table run_metrics_local_day_starts (
+    start_minute smallint primary key check (start_minute >= 0 and start_minute < 1440 and start_minute % 15 = 0)
+);
+insert into run_metrics_local_day_starts values (0);
+
+create table workflow_run_rollups_local_daily (
+    project_id uuid not null,
+    workflow_slug text not null,
+    start_minute smallint not null,
+    bucket_start timestamptz not null,
+    succeeded integer not null default 0,
+    failed integer not null default 0,
+    timed_out integer not null default 0,
+    canceled integer not null default 0,
+    retried integer not null default 0,
+    duration_sum_ms bigint not null default 0,
+    duration_max_ms bigint not null default 0,
+    duration_hist integer[] not null default '{}',
+    last_finished_at timestamptz not null,
+    primary key (project_id, workflow_slug, start_minute, bucket_start)
+);
+-- many workflows over many ranges (metrics-api's LEVELS_BY_PROJECT)
+create index workflow_run_rollups_local_daily_project_time
+    on workflow_run_rollups_local_daily (project_id, start_minute, bucket_start);
+
+alter table workflow_run_rollups_local_daily enable row level security;
+revoke all on workflow_run_rollups_local_daily from public, anon, authenticated;
+grant select on workflow_run_rollups_local_daily to authenticated;
+grant all on workflow_run_rollups_local_daily to service_role;
+create policy workflow_run_rollups_local_daily_tenant_read on workflow_run_rollups_local_daily
+    for select to authenticated using (project_id in (select public.user_project_ids()));
+-- which day starts are kept is no tenant's data: metrics-api reads it as the user to plan its reads
+alter table run_metrics_local_day_starts enable row level security;
+revoke all on run_metrics_local_day_starts from public, anon, authenticated;
+grant select on run_metrics_local_day_starts to authenticated, service_role;
+create policy run_metrics_local_day_starts_read on run_metrics_local_day_starts for select using (true);
+
+-- The local-day rows that the 15-minute rollups in [since, until) add up to, for the given day starts.
+create function run_metrics_local_day_level(starts smallint[], since timestamptz, until timestamptz)
+    returns setof workflow_run_rollups_local_daily
+    language sql stable
+as $$
+    select r.project_id, r.workflow_slug, s.m,
+        date_bin('1 day', r.bucket_start, timestamptz 'epoch' + make_interval(mins => s.m)),
+        sum(r.succeeded)::integer, sum(r.failed)::integer, sum(r.timed_out)::integer, sum(r.canceled)::integer,
+        sum(r.retried)::integer, sum(r.duration_sum_ms)::bigint, max(r.duration_max_ms),
+        run_metrics_hist_sum(r.duration_hist), max(r.last_finished_at)
+    from workflow_run_rollups r cross join unnest(starts) as s(m)
+    where r.bucket_start >= since and r.bucket_start < until and r.trigger <> 'test'
+    group by 1, 2, 3, 4
+$$;
+
+insert into workflow_run_rollups_local_daily
+select * from run_metrics_local_day_level(array[0]::smallint[], '-infinity', 'infinity');
+
+-- Keeps local days for a zone: every day start the zone has had or will have from last year to next year (two
+-- for a zone with daylight saving time). Written from the 15-minute rollups, under a lock that waits for the
+-- record statements in flight and holds new ones back meanwhile, so no run is counted twice or missed.
+-- Returns the day starts added.
+create function run_metrics_keep_local_days(zone text) returns setof smallint
+    language plpgsql
+as $$
+declare
+    added smallint[];
+begin
+    lock table workflow_run_rollups in share mode;
+    with starts as (
+        -- the zone's offset at d is its wall time minus UTC's; its day starts at minus that, modulo a day
+        select distinct (((- extract(epoch from (d at time zone zone) - (d at time zone 'UTC')) / 60)::integer
+                          % 1440 + 1440) % 1440)::smallint as m
+        from generate_series(date_trunc('year', now()) - interval '1 year',
+                             date_trunc('year', now()) + interval '2 years', interval '1 day') d
+    ), inserted as (
+        insert into run_metrics_local_day_starts select m from starts on conflict do nothing returning start_minute
+    )
+    select coalesce(array_agg(start_minute), '{}') into added from inserted;
+    insert into workflow_run_rollups_local_daily
+    select * from run_metrics_local_day_level(added, '-infinity', 'infinity');
+    return query select unnest(added);
+end
+$$;
+
+-- Stops keeping a day start (never 0) and deletes its rows.
+create function run_metrics_drop_local_days(start_minute smallint) returns void
+    language plpgsql
+as $$
+begin
+    if start_minute = 0 then
+        raise exception 'day start 0 (UTC) is always kept';
+    end if;
+    delete from run_metrics_local_day_starts s where s.start_minute = run_metrics_drop_local_days.start_minute;
+    delete from workflow_run_rollups_local_daily r where r.start_minute = run_metrics_drop_local_days.start_minute;
+end
+$$;
+
+-- Local-day rows that differ from the 15-minute rollups they add up to (complete days after the rollup
+-- retention's cut); with repair, rewritten from them.
+create function run_metrics_reconcile_local_days(keep_rollups interval, repair boolean)
+    returns table (kind text, project_id uuid, workflow text, bucket_start timestamptz, expected text, actual text)
+    language plpgsql
+as $$
+declare
+    starts smallint[] := (select array_agg(s.start_minute) from run_metrics_local_day_starts s);
+    -- a day of any start that begins here or later is complete and after the retention's cut
+    since timestamptz := date_bin('1 day', now() - keep_rollups, timestamptz 'epoch') + interval '1 day';
+begin
+    create temporary table rm_local_day_drift on commit drop as
+    select coalesce(e.project_id, r.project_id) as project_id, coalesce(e.workflow_slug, r.workflow_slug) as slug,
+        coalesce(e.start_minute, r.start_minute) as start_minute,
+        coalesce(e.bucket_start, r.bucket_start) as bucket_start,
+        case when e.project_id is null then null else
+            format('%s/%s/%s/%s', e.succeeded, e.failed, e.timed_out, e.canceled) end as expected,
+        case when r.project_id is null then null else
+            format('%s/%s/%s/%s', r.succeeded, r.failed, r.timed_out, r.canceled) end as actual
+    -- days starting before since would be read in part: left out
+    from (select * from run_metrics_local_day_level(starts, since, 'infinity') x where x.bucket_start >= since) e
+    full join (select * from workflow_run_rollups_local_daily x where x.bucket_start >= since) r
+        on r.project_id = e.project_id and r.workflow_slug = e.workflow_slug and r.start_minute = e.start_minute
+       and r.bucket_start = e.bucket_start
+    where e.project_id is null or r.project_id is null
+       or (e.succeeded, e.failed, e.timed_out, e.canceled, e.retried, e.duration_sum_ms, e.duration_max_ms)
+          is distinct from (r.succeeded, r.failed, r.timed_out, r.canceled, r.retried, r.duration_sum_ms,
+                            r.duration_max_ms)
+       or run_metrics_hist_add(e.duration_hist, '{}') is distinct from run_metrics_hist_add(r.duration_hist, '{}');
+
+    return query select 'rollup local day ' || d.start_minute, d.project_id, d.slug, d.bucket_start, d.expected,
+        d.actual from rm_local_day_drift d;
+
+    if repair then
+        delete from workflow_run_rollups_local_daily r using rm_local_day_drift d
+        where r.project_id = d.project_id and r.workflow_slug = d.slug and r.start_minute = d.start_minute
+          and r.bucket_start = d.bucket_start;
+        insert into workflow_run_rollups_local_daily
+        select e.* from run_metrics_local_day_level(starts, since, 'infinity') e
+        join rm_local_day_drift d on d.project_id = e.project_id and d.slug = e.workflow_slug
+            and d.start_minute = e.start_minute and d.bucket_start = e.bucket_start;
+    end if;
+    drop table rm_local_day_drift;
+end
+$$;
+
+-- Retention prunes the local days with the other levels; the day each kept start has at the cut is recounted
+-- from the quarter-hours left in it, so the level stays the exact sum of the 15-minute rollups up to the cut.
+alter function run_metrics_apply_retention(interval, interval, integer) rename to run_metrics_apply_retention_v6;
+
+create function run_metrics_apply_retention(keep_outcomes interval, keep_rollups interval, weeks_ahead integer)
+    returns table (action text, object text)
+    language plpgsql
+as $$
+declare
+    cut timestamptz := now() - keep_rollups; -- now() is the transaction's start: the cut of the v6 function
+    s record;
+    edge timestamptz;
+begin
+    return query select * from run_metrics_apply_retention_v6(keep_outcomes, keep_rollups, weeks_ahead);
+    for s in select start_minute from run_metrics_local_day_starts loop
+        edge := date_bin('1 day', cut, timestamptz 'epoch' + make_interval(mins => s.start_minute));
+        delete from workflow_run_rollups_local_daily r
+        where r.start_minute = s.start_minute and r.bucket_start <= edge;
+        insert into workflow_run_rollups_local_daily
+        select * from run_metrics_local_day_level(array[s.start_minute], edge, edge + interval '1 day');
+    end loop;
+end
+$$;

@@ -1,0 +1,154 @@
+package io.meshhook.metrics.api;
+
+import static io.meshhook.metrics.api.MetricsApi.SUMMARY;
+import static io.meshhook.metrics.api.MetricsApi.assertCounts;
+import static io.meshhook.metrics.api.MetricsApi.time;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.meshhook.metrics.api.MetricsApi.Counts;
+import io.meshhook.metrics.api.MetricsApi.Tenant;
+import io.meshhook.metrics.api.RecordedRuns.Flow;
+import io.meshhook.metrics.api.RecordedRuns.Run;
+import io.meshhook.metrics.data.outcome.OutcomeRecorder;
+import io.meshhook.metrics.testing.DatabaseResource;
+import io.meshhook.metrics.testing.TestDatabase;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The local-day level (V7): once a zone's day start is kept, an unfiltered day series in that zone is read from one
+ * row per workflow and day, and answers exactly what the hourly and 15-minute pieces answered before; runs recorded
+ * afterwards are written into it by the record statement; a query filtered by trigger never reads it. Keeping a
+ * zone is global to the database, so this class keeps Asia/Kathmandu for the tests that run after it too.
+ */
+@QuarkusTest
+@QuarkusTestResource(DatabaseResource.class)
+class LocalDaysTest {
+
+    private static final ZoneId KATHMANDU = ZoneId.of("Asia/Kathmandu");
+
+    @Inject
+    OutcomeRecorder recorder;
+
+    @Test
+    void shouldAnswerKathmanduDaysFromItsLocalDaysAsExactlyAsFromHoursAndQuarters() {
+        TestDatabase db = DatabaseResource.database();
+        Tenant tenant = Tenant.create();
+        LocalDate first = LocalDate.now(KATHMANDU).minusDays(12);
+        ZonedDateTime from = first.atStartOfDay(KATHMANDU);
+        ZonedDateTime to = first.plusDays(10).atStartOfDay(KATHMANDU);
+        List<Flow> flows = List.of(tenant.flow("orders"), tenant.flow("refunds"), tenant.flow("orders").nextVersion());
+        List<Run> runs = new ArrayList<>(aroundMidnights(flows, first, 0, 6));
+        new RecordedRuns(recorder).add(runs).record();
+        db.execute("select run_metrics_drop_local_days(1095::smallint)"); // another test class may have kept it
+        JsonNode fromPieces = days(tenant, from, to);
+        assertDays(fromPieces, runs, first);
+
+        List<Integer> added = db.query("select run_metrics_keep_local_days('Asia/Kathmandu') as m").stream()
+                .map(r -> ((Number) r.get("m")).intValue()).toList();
+
+        assertThat(added).containsExactly(1095);
+        JsonNode fromLocalDays = days(tenant, from, to);
+        assertThat(fromLocalDays.at("/aggregate")).isEqualTo(fromPieces.at("/aggregate"));
+        assertThat(fromLocalDays.at("/workflows")).isEqualTo(fromPieces.at("/workflows"));
+        assertThat(db.query("select run_metrics_keep_local_days('Asia/Kathmandu')")).as("kept already").isEmpty();
+
+        // recorded after: written into the level by the record statement, late arrivals for earlier days included
+        List<Run> later = aroundMidnights(flows, first, 3, 10);
+        new RecordedRuns(recorder).add(later).record();
+        runs.addAll(later);
+        assertDays(days(tenant, from, to), runs, first);
+
+        // the answer is read from the level: a change to its rows alone shows, and the filtered query ignores it
+        long touched = db.scalar("with t as (update workflow_run_rollups_local_daily set succeeded = succeeded + 1000"
+                + " where project_id = ? and start_minute = 1095 and bucket_start >= ? and bucket_start < ?"
+                + " returning 1) select count(*) from t", tenant.project(), from.toOffsetDateTime(),
+                to.toOffsetDateTime());
+        assertThat(touched).isGreaterThanOrEqualTo(10);
+        Counts expected = Counts.in(runs, from.toInstant(), to.toInstant());
+        assertThat(days(tenant, from, to).at("/aggregate/counts/succeeded").asLong())
+                .isEqualTo(expected.succeeded() + 1000 * touched);
+        JsonNode webhookOnly = tenant.ok(SUMMARY, "from", from.toOffsetDateTime(), "to", to.toOffsetDateTime(),
+                "tz", KATHMANDU.getId(), "granularity", "day", "trigger", "webhook");
+        assertCounts(webhookOnly.at("/aggregate/counts"), Counts.of(runs.stream()
+                .filter(r -> r.trigger().equals("webhook") && r.within(from.toInstant(), to.toInstant())).toList()));
+
+        // reconcile finds each changed row and repairs it from the 15-minute rollups
+        assertThat(db.scalar("select count(*) from run_metrics_reconcile_local_days(interval '400 days', true)"
+                + " where project_id = ?", tenant.project())).isEqualTo(touched);
+        assertThat(db.scalar("select count(*) from run_metrics_reconcile_local_days(interval '400 days', false)"
+                + " where project_id = ?", tenant.project())).isZero();
+        assertDays(days(tenant, from, to), runs, first);
+    }
+
+    @Test
+    void shouldKeepBothDayStartsOfAZoneWithDaylightSavingAndRefuseUnknownZonesAndDroppingUtc() {
+        TestDatabase db = DatabaseResource.database();
+
+        List<Integer> added = db.query("select run_metrics_keep_local_days('America/New_York') as m").stream()
+                .map(r -> ((Number) r.get("m")).intValue()).toList();
+
+        assertThat(added).as("05:00 UTC in winter, 04:00 in summer").containsExactlyInAnyOrder(300, 240);
+        assertThatThrownBy(() -> db.execute("select run_metrics_keep_local_days('Mars/Olympus_Mons')"))
+                .hasMessageContaining("time zone");
+        assertThatThrownBy(() -> db.execute("select run_metrics_drop_local_days(0::smallint)"))
+                .hasMessageContaining("always kept");
+        db.execute("select run_metrics_drop_local_days(240::smallint)");
+        db.execute("select run_metrics_drop_local_days(300::smallint)");
+        assertThat(db.scalar("select count(*) from workflow_run_rollups_local_daily where start_minute in (240, 300)"))
+                .isZero();
+    }
+
+    private static JsonNode days(Tenant tenant, ZonedDateTime from, ZonedDateTime to) {
+        return tenant.ok(SUMMARY, "from", from.toOffsetDateTime(), "to", to.toOffsetDateTime(), "tz",
+                KATHMANDU.getId(), "granularity", "day");
+    }
+
+    /** Each of the ten days' counts, and the whole range's, from the runs by their Kathmandu date. */
+    private static void assertDays(JsonNode body, List<Run> runs, LocalDate first) {
+        JsonNode series = body.at("/aggregate/series");
+        assertThat(series).hasSize(10);
+        for (int i = 0; i < 10; i++) {
+            LocalDate d = first.plusDays(i);
+            assertThat(time(series.get(i).get("start")).toInstant()).isEqualTo(d.atStartOfDay(KATHMANDU).toInstant());
+            assertCounts(series.get(i), Counts.of(runs.stream()
+                    .filter(r -> r.counted() && r.finishedAt().atZone(KATHMANDU).toLocalDate().equals(d)).toList()));
+        }
+        Instant from = first.atStartOfDay(KATHMANDU).toInstant();
+        Instant to = first.plusDays(10).atStartOfDay(KATHMANDU).toInstant();
+        assertCounts(body.at("/aggregate/counts"), Counts.in(runs, from, to));
+    }
+
+    /**
+     * Runs of days [fromDay, toDay) of every flow: one in the last minute before local midnight and one at it, a
+     * scheduled one at 05:45 (UTC midnight), a 'test' run (never counted) and a timed-out run at noon.
+     */
+    private static List<Run> aroundMidnights(List<Flow> flows, LocalDate first, int fromDay, int toDay) {
+        List<Run> runs = new ArrayList<>();
+        for (Flow flow : flows) {
+            for (int d = fromDay; d < toDay; d++) {
+                ZonedDateTime midnight = first.plusDays(d).atStartOfDay(KATHMANDU);
+                runs.add(flow.run("failed", midnight.minusMinutes(1).toInstant()).took(300 + d));
+                runs.add(flow.run("succeeded", midnight.toInstant()).took(40_000));
+                runs.add(flow.run("succeeded", midnight.plusMinutes(345).toInstant()).trigger("schedule"));
+                runs.add(flow.run("failed", midnight.plusHours(3).toInstant()).trigger("test"));
+                runs.add(flow.run("timed_out", midnight.plusHours(12).toInstant()).took(90_000));
+            }
+        }
+        return runs;
+    }
+}
