@@ -83,9 +83,14 @@ class QueryPropertiesTest {
         Map<Integer, Integer> statuses = new TreeMap<>();
 
         for (Query query : Fuzz.samples(queries(ids, cursor == null ? "1.x" : cursor), 300, seed)) {
-            Response response = caller.get(query.path(), query.pairs());
-
             String context = "seed " + seed + ": " + query;
+            Response response;
+            try {
+                response = caller.get(query.path(), query.pairs());
+            } catch (IllegalArgumentException e) {
+                throw new AssertionError(context + " could not be sent", e);
+            }
+
             statuses.merge(response.statusCode(), 1, Integer::sum);
             assertThat(response.statusCode()).as("%s answered %s", context, response.asString()).isIn(EXPECTED);
             if (response.statusCode() != 200) {
@@ -111,9 +116,10 @@ class QueryPropertiesTest {
         Arbitrary<String> id = Arbitraries.oneOf(Arbitraries.of(ids), shortStrings());
         Arbitrary<String> path = Arbitraries.frequencyOf(
                 Tuple.of(5, Arbitraries.just(SUMMARY)),
-                // RestAssured reads braces in a path as a template
+                // RestAssured reads braces in a path as a template, and refuses a path that ends with '?' (a seed
+                // found that one): '/', '?' and '#' go encoded, as a browser would send them inside a path segment
                 Tuple.of(2, id.filter(i -> !i.contains("{") && !i.contains("}"))
-                        .map(i -> WORKFLOW + i.replace("/", "%2F"))),
+                        .map(i -> WORKFLOW + i.replace("/", "%2F").replace("?", "%3F").replace("#", "%23"))),
                 Tuple.of(1, Arbitraries.just(WORKFLOW_FUNQY)),
                 Tuple.of(1, Arbitraries.of("/api/alerts/events", "/api/alerts/states", "/api/alerts/rules")));
         return path.flatMap(p -> {
