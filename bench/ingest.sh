@@ -38,7 +38,8 @@ trap 'kill $FN 2>/dev/null || true' EXIT
 rows=()
 baseline() { # label workflows
   local tps
-  tps=$(pgbench -h 127.0.0.1 -U postgres -n -c "$CLIENTS" -j 2 -T "$SECONDS_EACH" -f "$STATE/record.sql" \
+  # with the settings the function's connections have (jit=off)
+  tps=$(PGOPTIONS="-c jit=off" pgbench -h 127.0.0.1 -U postgres -n -c "$CLIENTS" -j 2 -T "$SECONDS_EACH" -f "$STATE/record.sql" \
     -D project="$PROJECT_SQL" -D workflows="$2" "$DB" 2>/dev/null | awk '/^tps/ {print int($3)}')
   rows+=("$(printf '| raw SQL (pgbench), %s | %s | %s runs/s | – | – |' "$1" "$CLIENTS" "$tps")")
 }

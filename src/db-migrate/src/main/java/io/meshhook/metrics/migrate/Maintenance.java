@@ -62,7 +62,7 @@ public final class Maintenance {
     }
 
     /**
-     * Every drifted rollup bucket, counter and hourly, daily and local-day level row; with {@code repair},
+     * Every drifted rollup bucket, counter and hourly, daily, hourly-total and local-day level row; with {@code repair},
      * rewritten from raw outcomes and rollups (the levels after the 15-minute rollups they add up to).
      */
     public List<Drift> reconcile(Duration keepOutcomes, Duration keepRollups, boolean repair) throws SQLException {
@@ -75,7 +75,7 @@ public final class Maintenance {
                         + " union all select kind, project_id::text, workflow, bucket_start::text, expected, actual"
                         + " from run_metrics_reconcile_levels(make_interval(secs => ?), ?)"
                         + " union all select kind, project_id::text, workflow, bucket_start::text, expected, actual"
-                        + " from run_metrics_reconcile_local_days(make_interval(secs => ?), ?)")) {
+                        + " from run_metrics_reconcile_totals(make_interval(secs => ?), ?)")) {
             s.setDouble(1, keepOutcomes.toSeconds());
             s.setBoolean(2, repair);
             s.setDouble(3, keepRollups.toSeconds());

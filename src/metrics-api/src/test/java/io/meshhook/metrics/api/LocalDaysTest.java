@@ -1,15 +1,19 @@
 package io.meshhook.metrics.api;
 
 import static io.meshhook.metrics.api.MetricsApi.SUMMARY;
+import static io.meshhook.metrics.api.MetricsApi.WORKFLOW;
 import static io.meshhook.metrics.api.MetricsApi.assertCounts;
 import static io.meshhook.metrics.api.MetricsApi.time;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +34,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The local-day level (V7): once a zone's day start is kept, an unfiltered day series in that zone is read from one
+ * The levels without version and trigger (V7). The hourly totals: an unfiltered hourly trend is read from them
+ * and a trigger-filtered one is not. The local-day level: once a zone's day start is kept, an unfiltered day series in that zone is read from one
  * row per workflow and day, and answers exactly what the hourly and 15-minute pieces answered before; runs recorded
  * afterwards are written into it by the record statement; a query filtered by trigger never reads it. Keeping a
  * zone is global to the database, so this class keeps Asia/Kathmandu for the tests that run after it too.
@@ -88,11 +93,69 @@ class LocalDaysTest {
                 .filter(r -> r.trigger().equals("webhook") && r.within(from.toInstant(), to.toInstant())).toList()));
 
         // reconcile finds each changed row and repairs it from the 15-minute rollups
-        assertThat(db.scalar("select count(*) from run_metrics_reconcile_local_days(interval '400 days', true)"
+        assertThat(db.scalar("select count(*) from run_metrics_reconcile_totals(interval '400 days', true)"
                 + " where project_id = ?", tenant.project())).isEqualTo(touched);
-        assertThat(db.scalar("select count(*) from run_metrics_reconcile_local_days(interval '400 days', false)"
+        assertThat(db.scalar("select count(*) from run_metrics_reconcile_totals(interval '400 days', false)"
                 + " where project_id = ?", tenant.project())).isZero();
         assertDays(days(tenant, from, to), runs, first);
+    }
+
+    @Test
+    void shouldAnswerAnUnfilteredHourlyTrendFromTheHourlyTotalsAndAFilteredOneFromTheHourlyRollups() {
+        TestDatabase db = DatabaseResource.database();
+        Tenant tenant = Tenant.create();
+        Flow v1 = tenant.flow("hourly-totals");
+        Flow v2 = v1.nextVersion();
+        Instant from = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS);
+        Instant to = from.plus(Duration.ofHours(6));
+        List<Run> runs = new ArrayList<>();
+        for (int h = 0; h < 6; h++) {
+            Instant hour = from.plus(Duration.ofHours(h));
+            runs.add(v1.run("succeeded", hour.plusSeconds(60)));
+            runs.add(v2.run("failed", hour.plusSeconds(1_800)).trigger("schedule"));
+            runs.add(v2.run("succeeded", hour.plusSeconds(3_599)).trigger("manual"));
+            runs.add(v1.run("failed", hour.plusSeconds(900)).trigger("test"));
+        }
+        new RecordedRuns(recorder).add(runs).record();
+
+        JsonNode body = hours(tenant, v1, from, to);
+        assertHours(body, runs, from, 0);
+
+        // the unfiltered answer is read from the totals: a change to one of their rows shows there alone
+        db.execute("update workflow_run_rollups_hourly_totals set failed = failed + 7 where project_id = ?"
+                + " and workflow_slug = ? and bucket_start = ?", tenant.project(), v1.slug(),
+                from.plus(Duration.ofHours(2)).atOffset(ZoneOffset.UTC));
+        assertHours(hours(tenant, v1, from, to), runs, from, 7);
+        JsonNode filtered = tenant.ok(WORKFLOW + v1.id(), "from", from, "to", to, "granularity", "hour", "trigger",
+                "webhook,schedule,manual,replay");
+        assertThat(filtered.at("/series/2/failed").asLong()).as("the same triggers asked for by name are unfiltered")
+                .isEqualTo(1 + 7);
+        JsonNode webhookAndSchedule = tenant.ok(WORKFLOW + v1.id(), "from", from, "to", to, "granularity", "hour",
+                "trigger", "webhook,schedule");
+        assertThat(webhookAndSchedule.at("/series/2/failed").asLong()).as("read from the hourly rollups").isEqualTo(1);
+
+        assertThat(db.query("select kind from run_metrics_reconcile_totals(interval '400 days', true)"
+                + " where project_id = ?", tenant.project())).extracting(r -> r.get("kind"))
+                .containsExactly("rollup hourly total");
+        assertHours(hours(tenant, v1, from, to), runs, from, 0);
+    }
+
+    private static JsonNode hours(Tenant tenant, Flow flow, Instant from, Instant to) {
+        return tenant.ok(WORKFLOW + flow.id(), "from", from, "to", to, "granularity", "hour");
+    }
+
+    /** Six hourly points with the counted runs of each (every trigger but test); {@code extraFailed} more in hour 2. */
+    private static void assertHours(JsonNode body, List<Run> runs, Instant from, long extraFailed) {
+        JsonNode series = body.at("/series");
+        assertThat(series).hasSize(6);
+        for (int h = 0; h < 6; h++) {
+            Instant start = from.plus(Duration.ofHours(h));
+            Counts c = Counts.in(runs, start, start.plus(Duration.ofHours(1)));
+            assertCounts(series.get(h), h == 2
+                    ? new Counts(c.succeeded(), c.failed() + extraFailed, c.timedOut(),
+                            c.canceled())
+                    : c);
+        }
     }
 
     @Test

@@ -37,7 +37,7 @@ final class Ledger {
         assertThat(db.query("select kind, workflow, bucket_start::text, expected, actual"
                 + " from run_metrics_reconcile_levels(interval '30 days', false) where project_id = ?"
                 + " union all select kind, workflow, bucket_start::text, expected, actual"
-                + " from run_metrics_reconcile_local_days(interval '30 days', false) where project_id = ?",
+                + " from run_metrics_reconcile_totals(interval '30 days', false) where project_id = ?",
                 project, project)).as("drift of the levels").isEmpty();
     }
 

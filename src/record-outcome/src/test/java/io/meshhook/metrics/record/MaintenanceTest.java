@@ -84,9 +84,10 @@ class MaintenanceTest {
         db.execute("update workflow_run_rollups set failed = failed + 1 where project_id = ?", project);
         List<Drift> found = reconcile(false);
 
-        // the hourly and daily levels still hold the true counts, so they disagree with the corrupted rollup
+        // the levels (hourly, daily, hourly totals, UTC local days) still hold the true counts, so they disagree
+        // with the corrupted rollup
         assertThat(found).extracting(Drift::kind).containsExactlyInAnyOrder("counter", "rollup", "rollup hourly",
-                "rollup daily");
+                "rollup daily", "rollup hourly total", "rollup local day 0");
         assertThat(found).allMatch(d -> d.projectId().equals(project.toString()));
         assertThat(reconcile(true)).as("repaired from raw; then the levels agree again").hasSize(2);
         assertThat(reconcile(false)).isEmpty();

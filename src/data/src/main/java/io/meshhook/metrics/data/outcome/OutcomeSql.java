@@ -121,6 +121,21 @@ final class OutcomeSql {
                     select project_id, workflow_slug, date_bin('1 day', finished_at, timestamptz 'epoch'),"""
             + ROLLUP_VALUES
             + """
+                    ), hourly_totals as (
+                        -- unfiltered (no 'test' runs, every version and trigger)
+                        insert into workflow_run_rollups_hourly_totals as r (project_id, workflow_slug, bucket_start,
+                            succeeded, failed, timed_out, canceled, retried, duration_sum_ms, duration_max_ms,
+                            duration_hist, last_finished_at)
+                        select f.project_id, f.workflow_slug, date_bin('1 hour', f.finished_at, timestamptz 'epoch'),"""
+            + ROLLUP_AGGREGATES + """
+
+                    from fresh f
+                    where f.trigger <> 'test'
+                    group by 1, 2, 3
+                    order by 1, 2, 3
+                    on conflict (project_id, workflow_slug, bucket_start) do update set"""
+            + ROLLUP_MERGE
+            + """
                     ), local_daily as (
                         -- unfiltered (no 'test' runs, every version and trigger), per kept local day start
                         insert into workflow_run_rollups_local_daily as r (project_id, workflow_slug, start_minute,

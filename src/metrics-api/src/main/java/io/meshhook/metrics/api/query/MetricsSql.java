@@ -38,7 +38,8 @@ final class MetricsSql {
     /**
      * The rollup rows of the keys $1/$2 in the pieces of a range (RollupPieces): $3/$4 daily, $5/$6 hourly, $7/$8
      * 15-minute ranges, filtered by $9 triggers and $10 version; $11/$12/$13 local-day ranges and their day start
-     * minute (only given for an unfiltered query: that level counts every trigger but 'test' and every version).
+     * minute; $14 true: read hours from the hourly totals instead. The local days and the hourly totals are only
+     * read by an unfiltered query: they count every trigger but 'test' and every version.
      * By key: one index range scan per workflow and range, best for few workflows or few ranges.
      */
     private static final String LEVELS_BY_KEY = """
@@ -51,6 +52,12 @@ final class MetricsSql {
                 select %1$s, x.workflow_id from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
                 join workflow_run_rollups_hourly x on x.project_id = k.project_id
                     and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
+                where not $14::boolean
+                union all
+                select %1$s, null::uuid from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
+                join workflow_run_rollups_hourly_totals x on x.project_id = k.project_id
+                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t
+                where $14::boolean
                 union all
                 select %1$s, x.workflow_id from unnest($7::timestamptz[], $8::timestamptz[]) as q(f, t)
                 join workflow_run_rollups x on x.project_id = k.project_id
@@ -78,6 +85,12 @@ final class MetricsSql {
                 select %1$s, x.workflow_id from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
                 join workflow_run_rollups_hourly x on x.project_id = any($1::uuid[])
                     and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
+                where not $14::boolean
+                union all
+                select %1$s, null::uuid from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
+                join workflow_run_rollups_hourly_totals x on x.project_id = any($1::uuid[])
+                    and x.bucket_start >= q.f and x.bucket_start < q.t
+                where $14::boolean
                 union all
                 select %1$s, x.workflow_id from unnest($7::timestamptz[], $8::timestamptz[]) as q(f, t)
                 join workflow_run_rollups x on x.project_id = any($1::uuid[])
@@ -99,21 +112,21 @@ final class MetricsSql {
         }
     }
 
-    /** Pieces cut at $14, the current period's start: before it is the previous period. */
+    /** Pieces cut at $15, the current period's start: before it is the previous period. */
     static final Levels FIGURES = Levels.of("""
             select r.project_id, r.workflow_slug,
-                sum(r.succeeded) filter (where r.bucket_start >= $14) as succeeded,
-                sum(r.failed) filter (where r.bucket_start >= $14) as failed,
-                sum(r.timed_out) filter (where r.bucket_start >= $14) as timed_out,
-                sum(r.canceled) filter (where r.bucket_start >= $14) as canceled,
-                sum(r.retried) filter (where r.bucket_start >= $14) as retried,
-                sum(r.duration_sum_ms) filter (where r.bucket_start >= $14) as duration_sum_ms,
-                max(r.duration_max_ms) filter (where r.bucket_start >= $14) as duration_max_ms,
-                sum(r.succeeded) filter (where r.bucket_start < $14) as prev_succeeded,
-                sum(r.failed) filter (where r.bucket_start < $14) as prev_failed,
-                sum(r.timed_out) filter (where r.bucket_start < $14) as prev_timed_out,
-                sum(r.canceled) filter (where r.bucket_start < $14) as prev_canceled,
-                sum(r.retried) filter (where r.bucket_start < $14) as prev_retried
+                sum(r.succeeded) filter (where r.bucket_start >= $15) as succeeded,
+                sum(r.failed) filter (where r.bucket_start >= $15) as failed,
+                sum(r.timed_out) filter (where r.bucket_start >= $15) as timed_out,
+                sum(r.canceled) filter (where r.bucket_start >= $15) as canceled,
+                sum(r.retried) filter (where r.bucket_start >= $15) as retried,
+                sum(r.duration_sum_ms) filter (where r.bucket_start >= $15) as duration_sum_ms,
+                max(r.duration_max_ms) filter (where r.bucket_start >= $15) as duration_max_ms,
+                sum(r.succeeded) filter (where r.bucket_start < $15) as prev_succeeded,
+                sum(r.failed) filter (where r.bucket_start < $15) as prev_failed,
+                sum(r.timed_out) filter (where r.bucket_start < $15) as prev_timed_out,
+                sum(r.canceled) filter (where r.bucket_start < $15) as prev_canceled,
+                sum(r.retried) filter (where r.bucket_start < $15) as prev_retried
             """, """
             group by r.project_id, r.workflow_slug
             """);
@@ -128,9 +141,9 @@ final class MetricsSql {
             where cardinality(r.duration_hist) > 0
             """);
 
-    /** Pieces cut at every local bucket start; $14 date_trunc field (null: 15m), $15 zone. */
+    /** Pieces cut at every local bucket start; $15 date_trunc field (null: 15m), $16 zone. */
     static final Levels SERIES = Levels.of("""
-            select case when $14::text is null then r.bucket_start else date_trunc($14, r.bucket_start, $15) end
+            select case when $15::text is null then r.bucket_start else date_trunc($15, r.bucket_start, $16) end
                     as bucket,
                 sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
                 sum(r.canceled) as canceled
@@ -142,7 +155,7 @@ final class MetricsSql {
     /** As SERIES, per workflow: the summary's sparklines of one page. */
     static final Levels SPARKLINES = Levels.of("""
             select r.project_id, r.workflow_slug,
-                case when $14::text is null then r.bucket_start else date_trunc($14, r.bucket_start, $15) end
+                case when $15::text is null then r.bucket_start else date_trunc($15, r.bucket_start, $16) end
                     as bucket,
                 sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
                 sum(r.canceled) as canceled

@@ -15,11 +15,12 @@ import java.util.TreeSet;
  * and no row read straddles a cut, so sums per bucket are exact in any zone (Asia/Kathmandu's days are 3
  * quarter-hours, 23 hours and 1 quarter-hour of UTC).
  * <p>
- * An unfiltered query may also read the local-day level: where a day that starts at one of the kept day-start
- * minutes (0 = UTC midnight, 1095 = Kathmandu's 18:15 UTC) fits whole between two cuts, it is one row per workflow.
- * That level is tried first, so a Kathmandu day whose start is kept is one row instead of 27 pieces.
+ * An unfiltered query may also read the levels without version and trigger ({@code totals}): where a day that
+ * starts at one of the kept day-start minutes (0 = UTC midnight, 1095 = Kathmandu's 18:15 UTC) fits whole between
+ * two cuts, it is one row per workflow from the local-day level (tried first, so a Kathmandu day whose start is
+ * kept is one row instead of 27 pieces), and its hours are read from the hourly totals.
  */
-record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters, Ranges localDays) {
+record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters, Ranges localDays, boolean totals) {
 
     private static final long QUARTER = 900;
     private static final long HOUR = 3_600;
@@ -74,7 +75,8 @@ record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters, Ranges localDa
 
     /**
      * Pieces of [from, to) (both on the 15-minute grain) that never straddle any of the cuts, reading whole days
-     * that start at one of {@code localDayStarts} (minutes of the UTC day) from the local-day level.
+     * that start at one of {@code localDayStarts} (minutes of the UTC day) from the local-day level, and hours from
+     * the hourly totals; with none, the levels with version and trigger only.
      */
     static RollupPieces of(Instant from, Instant to, List<Instant> cuts, Set<Integer> localDayStarts) {
         TreeSet<Long> cutSet = new TreeSet<>();
@@ -108,7 +110,7 @@ record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters, Ranges localDa
                 t = stop;
             }
         }
-        return new RollupPieces(daily, hourly, quarters, localDays);
+        return new RollupPieces(daily, hourly, quarters, localDays, !localDayStarts.isEmpty());
     }
 
     private static OffsetDateTime time(long epochSecond) {

@@ -153,7 +153,7 @@ final class RollupReader {
                 localDayStarts);
     }
 
-    /** Runs a statement over keys and pieces with the shared parameters $1..$13, then the extra ones. */
+    /** Runs a statement over keys and pieces with the shared parameters $1..$14, then the extra ones. */
     private Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> run(MetricsSql.Levels statement, List<Key> keys,
             RollupPieces pieces, Object... extra) {
         // many workflows over many ranges: scan each range once per project instead of once per workflow
@@ -168,6 +168,7 @@ final class RollupReader {
         params.add(pieces.localDays().fromArray());
         params.add(pieces.localDays().toArray());
         params.add(pieces.localDays().minutesArray());
+        params.add(pieces.totals());
         params.addAll(java.util.Arrays.asList(extra));
         return connection.preparedQuery(sql).execute(Tuple.from(params));
     }

@@ -47,6 +47,7 @@ class RollupPiecesTest {
                 assertThat(reads[q]).as("reads of quarter %d of [%d, %d) cut at %s, local days %s", q, from, to,
                         cuts, starts).isEqualTo(1);
             }
+            assertThat(pieces.totals()).as("hours from the hourly totals").isEqualTo(!starts.isEmpty());
             if (starts.contains(0)) {
                 assertThat(pieces.daily().from()).as("UTC days come from the local-day level").isEmpty();
             }

@@ -1,17 +1,65 @@
--- A daily level per workflow without the version and trigger dimensions, kept for each "local day start": the
--- minute of the UTC day at which a zone's day begins (0 for UTC; 1095 = 18:15 for Asia/Kathmandu, +05:45). A day
--- in such a zone is then one row per workflow instead of 23 hourly and 4 quarter-hour rows per workflow, version
--- and trigger. It counts what an unfiltered query counts (every trigger but 'test', every version); a query that
--- filters by trigger or version reads the other levels. Day start 0 is always kept: it is the unfiltered UTC
--- daily level. Others are kept on request (run_metrics_keep_local_days('Asia/Kathmandu')), because every kept
--- day start is one more row written per workflow and request. Like the hourly and daily levels, the rows are
--- the exact sums of the 15-minute rollups (all zone offsets are multiples of 15 minutes), written by the same
--- record statement in the same transaction, checked and repaired by run_metrics_reconcile_local_days.
+-- Levels per workflow without the version and trigger dimensions, for unfiltered queries (every trigger but 'test',
+-- every version: what a dashboard asks for unless told otherwise); a query that filters by trigger or version reads
+-- the levels of V6. Both are the exact sums of the 15-minute rollups (all zone offsets are multiples of 15 minutes),
+-- written by the same record statement in the same transaction, checked and repaired by run_metrics_reconcile_totals.
+--
+-- workflow_run_rollups_hourly_totals: one row per workflow and UTC hour. An hourly trend of a busy workflow reads
+-- one row per hour instead of one per hour, version and trigger, and so do the partial days at the edges of a range.
+--
+-- workflow_run_rollups_local_daily: one row per workflow and local day, for each kept "day start": the minute of
+-- the UTC day at which a zone's day begins (0 for UTC; 1095 = 18:15 for Asia/Kathmandu, +05:45). A day in such a
+-- zone is then one row instead of 23 hourly and 4 quarter-hour rows per version and trigger. Day start 0 is always
+-- kept; others on request (run_metrics_keep_local_days('Asia/Kathmandu')), because each kept day start is one
+-- more row written per workflow and record transaction.
+
+create table workflow_run_rollups_hourly_totals (
+    project_id uuid not null,
+    workflow_slug text not null,
+    bucket_start timestamptz not null,
+    succeeded integer not null default 0,
+    failed integer not null default 0,
+    timed_out integer not null default 0,
+    canceled integer not null default 0,
+    retried integer not null default 0,
+    duration_sum_ms bigint not null default 0,
+    duration_max_ms bigint not null default 0,
+    duration_hist integer[] not null default '{}',
+    last_finished_at timestamptz not null,
+    primary key (project_id, workflow_slug, bucket_start)
+);
+-- many workflows over many ranges (metrics-api's LEVELS_BY_PROJECT)
+create index workflow_run_rollups_hourly_totals_project_time
+    on workflow_run_rollups_hourly_totals (project_id, bucket_start);
+alter table workflow_run_rollups_hourly_totals enable row level security;
+revoke all on workflow_run_rollups_hourly_totals from public, anon, authenticated;
+grant select on workflow_run_rollups_hourly_totals to authenticated;
+grant all on workflow_run_rollups_hourly_totals to service_role;
+create policy workflow_run_rollups_hourly_totals_tenant_read on workflow_run_rollups_hourly_totals
+    for select to authenticated using (project_id in (select public.user_project_ids()));
+
+-- The hourly totals that the 15-minute rollups in [since, until) add up to.
+create function run_metrics_hourly_totals(since timestamptz, until timestamptz)
+    returns setof workflow_run_rollups_hourly_totals
+    language sql stable
+as $$
+    select r.project_id, r.workflow_slug, date_bin('1 hour', r.bucket_start, timestamptz 'epoch'),
+        sum(r.succeeded)::integer, sum(r.failed)::integer, sum(r.timed_out)::integer, sum(r.canceled)::integer,
+        sum(r.retried)::integer, sum(r.duration_sum_ms)::bigint, max(r.duration_max_ms),
+        run_metrics_hist_sum(r.duration_hist), max(r.last_finished_at)
+    from workflow_run_rollups r
+    where r.bucket_start >= since and r.bucket_start < until and r.trigger <> 'test'
+    group by 1, 2, 3
+$$;
+
+insert into workflow_run_rollups_hourly_totals select * from run_metrics_hourly_totals('-infinity', 'infinity');
 
 create table run_metrics_local_day_starts (
     start_minute smallint primary key check (start_minute >= 0 and start_minute < 1440 and start_minute % 15 = 0)
 );
 insert into run_metrics_local_day_starts values (0);
+-- the record statement joins this table: without statistics the planner guesses ~2,500 rows, and the inflated
+-- cost switched on JIT compilation (70 ms a statement)
+analyze run_metrics_local_day_starts;
 
 create table workflow_run_rollups_local_daily (
     project_id uuid not null,
@@ -86,6 +134,7 @@ begin
     select coalesce(array_agg(start_minute), '{}') into added from inserted;
     insert into workflow_run_rollups_local_daily
     select * from run_metrics_local_day_level(added, '-infinity', 'infinity');
+    analyze run_metrics_local_day_starts;
     return query select unnest(added);
 end
 $$;
@@ -100,12 +149,13 @@ begin
     end if;
     delete from run_metrics_local_day_starts s where s.start_minute = run_metrics_drop_local_days.start_minute;
     delete from workflow_run_rollups_local_daily r where r.start_minute = run_metrics_drop_local_days.start_minute;
+    analyze run_metrics_local_day_starts;
 end
 $$;
 
--- Local-day rows that differ from the 15-minute rollups they add up to (complete days after the rollup
--- retention's cut); with repair, rewritten from them.
-create function run_metrics_reconcile_local_days(keep_rollups interval, repair boolean)
+-- Hourly-total and local-day rows that differ from the 15-minute rollups they add up to (complete buckets after
+-- the rollup retention's cut); with repair, rewritten from them.
+create function run_metrics_reconcile_totals(keep_rollups interval, repair boolean)
     returns table (kind text, project_id uuid, workflow text, bucket_start timestamptz, expected text, actual text)
     language plpgsql
 as $$
@@ -146,11 +196,41 @@ begin
             and d.start_minute = e.start_minute and d.bucket_start = e.bucket_start;
     end if;
     drop table rm_local_day_drift;
+
+    create temporary table rm_hourly_drift on commit drop as
+    select coalesce(e.project_id, r.project_id) as project_id, coalesce(e.workflow_slug, r.workflow_slug) as slug,
+        coalesce(e.bucket_start, r.bucket_start) as bucket_start,
+        case when e.project_id is null then null else
+            format('%s/%s/%s/%s', e.succeeded, e.failed, e.timed_out, e.canceled) end as expected,
+        case when r.project_id is null then null else
+            format('%s/%s/%s/%s', r.succeeded, r.failed, r.timed_out, r.canceled) end as actual
+    from run_metrics_hourly_totals(since, 'infinity') e
+    full join (select * from workflow_run_rollups_hourly_totals x where x.bucket_start >= since) r
+        on r.project_id = e.project_id and r.workflow_slug = e.workflow_slug and r.bucket_start = e.bucket_start
+    where e.project_id is null or r.project_id is null
+       or (e.succeeded, e.failed, e.timed_out, e.canceled, e.retried, e.duration_sum_ms, e.duration_max_ms)
+          is distinct from (r.succeeded, r.failed, r.timed_out, r.canceled, r.retried, r.duration_sum_ms,
+                            r.duration_max_ms)
+       or run_metrics_hist_add(e.duration_hist, '{}') is distinct from run_metrics_hist_add(r.duration_hist, '{}');
+
+    return query select 'rollup hourly total', d.project_id, d.slug, d.bucket_start, d.expected, d.actual
+        from rm_hourly_drift d;
+
+    if repair then
+        delete from workflow_run_rollups_hourly_totals r using rm_hourly_drift d
+        where r.project_id = d.project_id and r.workflow_slug = d.slug and r.bucket_start = d.bucket_start;
+        insert into workflow_run_rollups_hourly_totals
+        select e.* from run_metrics_hourly_totals(since, 'infinity') e
+        join rm_hourly_drift d on d.project_id = e.project_id and d.slug = e.workflow_slug
+            and d.bucket_start = e.bucket_start;
+    end if;
+    drop table rm_hourly_drift;
 end
 $$;
 
--- Retention prunes the local days with the other levels; the day each kept start has at the cut is recounted
--- from the quarter-hours left in it, so the level stays the exact sum of the 15-minute rollups up to the cut.
+-- Retention prunes the hourly totals and local days with the other levels; the hour and the day of each kept start
+-- that the cut falls in are recounted from the quarter-hours left in them, so the levels stay the exact sums of
+-- the 15-minute rollups up to the cut.
 alter function run_metrics_apply_retention(interval, interval, integer) rename to run_metrics_apply_retention_v6;
 
 create function run_metrics_apply_retention(keep_outcomes interval, keep_rollups interval, weeks_ahead integer)
@@ -163,6 +243,9 @@ declare
     edge timestamptz;
 begin
     return query select * from run_metrics_apply_retention_v6(keep_outcomes, keep_rollups, weeks_ahead);
+    edge := date_bin('1 hour', cut, timestamptz 'epoch');
+    delete from workflow_run_rollups_hourly_totals r where r.bucket_start <= edge;
+    insert into workflow_run_rollups_hourly_totals select * from run_metrics_hourly_totals(edge, edge + interval '1 hour');
     for s in select start_minute from run_metrics_local_day_starts loop
         edge := date_bin('1 day', cut, timestamptz 'epoch' + make_interval(mins => s.start_minute));
         delete from workflow_run_rollups_local_daily r
@@ -172,3 +255,8 @@ begin
     end loop;
 end
 $$;
+
+-- The latest failed runs of a workflow (metrics-api's RECENT_FAILURES) without walking back through its successes:
+-- a busy, healthy workflow has hundreds of successes per failure.
+create index workflow_run_outcomes_failures on workflow_run_outcomes (project_id, workflow_slug, finished_at)
+    where status in ('failed', 'timed_out');
