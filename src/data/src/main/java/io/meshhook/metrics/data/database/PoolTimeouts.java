@@ -33,6 +33,9 @@ public class PoolTimeouts implements PgPoolCreator {
         long statementTimeout = config.statementTimeout().toMillis();
         for (PgConnectOptions server : servers) {
             server.setConnectTimeout((int) config.connectTimeout().toMillis());
+            // metrics-api's statements over the rollup levels are 3-5 KB: cache them too (the default limit is
+            // 2,048 characters, above which every execution parsed its statement again)
+            server.setPreparedStatementCacheSqlLimit(16_384);
             if (statementTimeout > 0) {
                 server.addProperty("statement_timeout", Long.toString(statementTimeout));
             }
