@@ -103,23 +103,28 @@ public class MetricsService {
             // one read of the rollups instead of two (the larger part of a long series in a zone like
             // Asia/Kathmandu, whose days are read from hours and quarter-hours)
             boolean wholeList = page.size() == listed.size();
-            return reader.histograms(listedKeys).chain(histograms -> reader.sparklines(pageKeys)
-                    .chain(lines -> (wholeList
-                            ? Uni.createFrom().item(RollupReader.sumOf(lines.values()))
-                            : reader.series(listedKeys)).map(series -> {
-                                List<WorkflowSummary> withDetail = page.stream().map(w -> {
-                                    Key key = new Key(w.projectId(), w.workflowSlug());
-                                    PeriodFigures f = figures.getOrDefault(key, PeriodFigures.NONE);
-                                    return summaryOf(workflows.stream().filter(x -> x.key().equals(key)).findFirst()
-                                            .orElseThrow(), f, histograms.get(key),
-                                            Series.sparkline(query.window(), lines.get(key), now));
-                                }).toList();
-                                Aggregate aggregate = aggregate(query.window(), listedKeys, figures, histograms,
-                                        series,
-                                        now);
-                                String next = end < listed.size() ? cursors.next(query, end) : null;
-                                return new Summary(range(query), aggregate, withDetail, next);
-                            })));
+            // pipelined on the connection: PostgreSQL has the next statement as soon as it ends one
+            Uni<List<RollupReader.Bucket>> separateSeries = wholeList
+                    ? Uni.createFrom().item(List.of())
+                    : reader.series(listedKeys);
+            return Uni.combine().all().unis(reader.histograms(listedKeys), reader.sparklines(pageKeys), separateSeries)
+                    .asTuple().map(t -> {
+                        Map<Key, Integer[]> histograms = t.getItem1();
+                        Map<Key, List<RollupReader.Bucket>> lines = t.getItem2();
+                        List<RollupReader.Bucket> series = wholeList
+                                ? RollupReader.sumOf(lines.values())
+                                : t.getItem3();
+                        List<WorkflowSummary> withDetail = page.stream().map(w -> {
+                            Key key = new Key(w.projectId(), w.workflowSlug());
+                            PeriodFigures f = figures.getOrDefault(key, PeriodFigures.NONE);
+                            return summaryOf(workflows.stream().filter(x -> x.key().equals(key)).findFirst()
+                                    .orElseThrow(), f, histograms.get(key),
+                                    Series.sparkline(query.window(), lines.get(key), now));
+                        }).toList();
+                        Aggregate aggregate = aggregate(query.window(), listedKeys, figures, histograms, series, now);
+                        String next = end < listed.size() ? cursors.next(query, end) : null;
+                        return new Summary(range(query), aggregate, withDetail, next);
+                    });
         });
     }
 
