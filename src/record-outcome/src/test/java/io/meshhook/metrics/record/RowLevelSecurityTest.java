@@ -58,7 +58,8 @@ class RowLevelSecurityTest {
 
     static List<String> tables() {
         return List.of("workflow_run_outcome_keys", "workflow_run_outcomes", "workflow_run_metrics",
-                "workflow_run_rollups", "workflow_run_error_rollups");
+                "workflow_run_rollups", "workflow_run_error_rollups", "workflow_run_rollups_hourly",
+                "workflow_run_rollups_daily", "workflow_run_rollups_hourly_totals", "workflow_run_rollups_local_daily");
     }
 
     @BeforeEach

@@ -21,7 +21,9 @@ class MigrationsTest {
 
     private static final String FIXTURE = "/fixtures/meshhook-supabase.sql";
     private static final List<String> OUR_TABLES = List.of("workflow_run_outcome_keys", "workflow_run_outcomes",
-            "workflow_run_metrics", "workflow_run_rollups", "workflow_run_error_rollups");
+            "workflow_run_metrics", "workflow_run_rollups", "workflow_run_error_rollups", "workflow_run_rollups_hourly",
+            "workflow_run_rollups_daily", "workflow_run_rollups_hourly_totals", "workflow_run_rollups_local_daily",
+            "run_metrics_local_day_starts");
 
     private final List<TestDatabase> databases = new ArrayList<>();
 
