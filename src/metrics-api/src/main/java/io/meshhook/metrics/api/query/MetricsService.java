@@ -86,7 +86,9 @@ public class MetricsService {
 
     private Uni<Summary> summary(RollupReader reader, List<Workflow> workflows, MetricsQuery query, Instant now) {
         List<Key> keys = workflows.stream().map(Workflow::key).toList();
-        return reader.figures(keys).chain(figures -> {
+        // one read of the rollups gives the figures, histograms and series buckets of every workflow
+        return reader.window(keys).map(window -> {
+            Map<Key, PeriodFigures> figures = window.figures();
             List<WorkflowSummary> listed = new ArrayList<>();
             for (Workflow w : workflows) {
                 PeriodFigures f = figures.getOrDefault(w.key(), PeriodFigures.NONE);
@@ -98,33 +100,18 @@ public class MetricsService {
             List<Key> listedKeys = listed.stream().map(w -> new Key(w.projectId(), w.workflowSlug())).toList();
             int end = Math.min(listed.size(), query.offset() + query.limit());
             List<WorkflowSummary> page = listed.subList(Math.min(query.offset(), end), end);
-            List<Key> pageKeys = page.stream().map(w -> new Key(w.projectId(), w.workflowSlug())).toList();
-            // when the page holds every listed workflow, the aggregate series is the sum of their sparklines:
-            // one read of the rollups instead of two (the larger part of a long series in a zone like
-            // Asia/Kathmandu, whose days are read from hours and quarter-hours)
-            boolean wholeList = page.size() == listed.size();
-            // pipelined on the connection: PostgreSQL has the next statement as soon as it ends one
-            Uni<List<RollupReader.Bucket>> separateSeries = wholeList
-                    ? Uni.createFrom().item(List.of())
-                    : reader.series(listedKeys);
-            return Uni.combine().all().unis(reader.histograms(listedKeys), reader.sparklines(pageKeys), separateSeries)
-                    .asTuple().map(t -> {
-                        Map<Key, Integer[]> histograms = t.getItem1();
-                        Map<Key, List<RollupReader.Bucket>> lines = t.getItem2();
-                        List<RollupReader.Bucket> series = wholeList
-                                ? RollupReader.sumOf(lines.values())
-                                : t.getItem3();
-                        List<WorkflowSummary> withDetail = page.stream().map(w -> {
-                            Key key = new Key(w.projectId(), w.workflowSlug());
-                            PeriodFigures f = figures.getOrDefault(key, PeriodFigures.NONE);
-                            return summaryOf(workflows.stream().filter(x -> x.key().equals(key)).findFirst()
-                                    .orElseThrow(), f, histograms.get(key),
-                                    Series.sparkline(query.window(), lines.get(key), now));
-                        }).toList();
-                        Aggregate aggregate = aggregate(query.window(), listedKeys, figures, histograms, series, now);
-                        String next = end < listed.size() ? cursors.next(query, end) : null;
-                        return new Summary(range(query), aggregate, withDetail, next);
-                    });
+            List<WorkflowSummary> withDetail = page.stream().map(w -> {
+                Key key = new Key(w.projectId(), w.workflowSlug());
+                return summaryOf(workflows.stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow(),
+                        figures.getOrDefault(key, PeriodFigures.NONE), window.histograms().get(key),
+                        Series.sparkline(query.window(), window.lines().get(key), now));
+            }).toList();
+            // the aggregate series: the buckets of every listed workflow added up
+            List<RollupReader.Bucket> series = RollupReader.sumOf(listedKeys.stream()
+                    .map(k -> window.lines().getOrDefault(k, List.of())).toList());
+            Aggregate aggregate = aggregate(query.window(), listedKeys, figures, window.histograms(), series, now);
+            String next = end < listed.size() ? cursors.next(query, end) : null;
+            return new Summary(range(query), aggregate, withDetail, next);
         });
     }
 

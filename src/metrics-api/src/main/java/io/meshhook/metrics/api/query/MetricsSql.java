@@ -132,6 +132,18 @@ final class MetricsSql {
             """);
 
     /**
+     * Every row of the pieces, not grouped, for the summary to add up in Java: its figures of both periods, its
+     * histograms and its sparklines from one read of the rollups instead of three. Pieces cut at $15, the current
+     * period's start, and at every bucket start; histograms only of the current period.
+     */
+    static final Levels WINDOW_ROWS = Levels.of("""
+            select r.project_id, r.workflow_slug, r.bucket_start, r.succeeded, r.failed, r.timed_out, r.canceled,
+                r.retried, r.duration_sum_ms, r.duration_max_ms,
+                case when r.bucket_start >= $15 and cardinality(r.duration_hist) > 0 then r.duration_hist end
+                    as duration_hist
+            """, "");
+
+    /**
      * The duration histograms of the rows, summed per workflow by the reader: adding a few thousand short arrays in
      * Java is several times cheaper than unnesting them into hundreds of thousands of rows and grouping in SQL.
      */
@@ -150,17 +162,6 @@ final class MetricsSql {
             """, """
             group by bucket
             order by bucket
-            """);
-
-    /** As SERIES, per workflow: the summary's sparklines of one page. */
-    static final Levels SPARKLINES = Levels.of("""
-            select r.project_id, r.workflow_slug,
-                case when $15::text is null then r.bucket_start else date_trunc($15, r.bucket_start, $16) end
-                    as bucket,
-                sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
-                sum(r.canceled) as canceled
-            """, """
-            group by r.project_id, r.workflow_slug, bucket
             """);
 
     /** One workflow ($1/$2 with one key): each version's figures in the range and its last run. */

@@ -92,6 +92,75 @@ final class RollupReader {
                 });
     }
 
+    /** What the summary needs of each workflow, read at once (WINDOW_ROWS). */
+    record WindowFigures(Map<Key, PeriodFigures> figures, Map<Key, Integer[]> histograms,
+            Map<Key, List<Bucket>> lines) {
+    }
+
+    /**
+     * The figures of both periods, the current period's histograms and the series buckets of each workflow, from
+     * one read of the rollups: rows never straddle a cut, so each falls whole into one local bucket.
+     */
+    Uni<WindowFigures> window(List<Key> keys) {
+        TimeWindow w = query.window();
+        List<Instant> cuts = new ArrayList<>();
+        w.bucketStarts().forEach(b -> cuts.add(b.toInstant()));
+        long[] bucketStarts = cuts.stream().mapToLong(Instant::getEpochSecond).sorted().toArray();
+        cuts.add(w.from());
+        long from = w.from().getEpochSecond();
+        return run(MetricsSql.WINDOW_ROWS, keys, RollupPieces.of(w.previousFrom(), w.to(), cuts, localDayStarts),
+                offset(w.from())).map(rows -> {
+                    Map<Key, Totals> totals = new HashMap<>();
+                    for (Row r : rows) {
+                        Totals t = totals.computeIfAbsent(key(r), k -> new Totals());
+                        long start = r.getOffsetDateTime("bucket_start").toEpochSecond();
+                        RunCounts c = counts(r, "");
+                        if (start < from) {
+                            t.previous = t.previous.plus(c);
+                            continue;
+                        }
+                        t.current = t.current.plus(c);
+                        t.durationSumMs += number(r, "duration_sum_ms");
+                        Long max = r.getLong("duration_max_ms");
+                        if (max != null) {
+                            t.durationMaxMs = t.durationMaxMs == null
+                                    ? max
+                                    : Long.valueOf(Math.max(t.durationMaxMs, max));
+                        }
+                        Integer[] histogram = r.getArrayOfIntegers("duration_hist");
+                        if (histogram != null) {
+                            t.histograms.add(histogram);
+                        }
+                        int b = java.util.Arrays.binarySearch(bucketStarts, start);
+                        long bucket = bucketStarts[b >= 0 ? b : Math.max(0, -b - 2)];
+                        t.buckets.merge(bucket, c, RunCounts::plus);
+                    }
+                    Map<Key, PeriodFigures> figures = new HashMap<>();
+                    Map<Key, Integer[]> histograms = new HashMap<>();
+                    Map<Key, List<Bucket>> lines = new HashMap<>();
+                    totals.forEach((key, t) -> {
+                        figures.put(key, new PeriodFigures(t.current, t.previous, t.durationSumMs, t.durationMaxMs));
+                        if (!t.histograms.isEmpty()) {
+                            histograms.put(key, Series.sum(t.histograms));
+                        }
+                        List<Bucket> line = new ArrayList<>();
+                        t.buckets.forEach((start, c) -> line.add(new Bucket(Instant.ofEpochSecond(start), c)));
+                        lines.put(key, line);
+                    });
+                    return new WindowFigures(figures, histograms, lines);
+                });
+    }
+
+    /** One workflow's sums while the rows of WINDOW_ROWS are read. */
+    private static final class Totals {
+        RunCounts current = RunCounts.NONE;
+        RunCounts previous = RunCounts.NONE;
+        long durationSumMs;
+        Long durationMaxMs;
+        final List<Integer[]> histograms = new ArrayList<>();
+        final java.util.TreeMap<Long, RunCounts> buckets = new java.util.TreeMap<>();
+    }
+
     Uni<Map<Key, Integer[]>> histograms(List<Key> keys) {
         return run(MetricsSql.HISTOGRAMS, keys, whole()).map(rows -> {
             Map<Key, List<Integer[]>> perKey = new HashMap<>();
@@ -109,16 +178,6 @@ final class RollupReader {
                     List<Bucket> buckets = new ArrayList<>();
                     rows.forEach(r -> buckets.add(new Bucket(instant(r, "bucket"), counts(r, ""))));
                     return buckets;
-                });
-    }
-
-    Uni<Map<Key, List<Bucket>>> sparklines(List<Key> keys) {
-        return run(MetricsSql.SPARKLINES, keys, byBucket(), query.window().granularity().sqlField(),
-                query.window().zone().getId()).map(rows -> {
-                    Map<Key, List<Bucket>> lines = new HashMap<>();
-                    rows.forEach(r -> lines.computeIfAbsent(key(r), k -> new ArrayList<>())
-                            .add(new Bucket(instant(r, "bucket"), counts(r, ""))));
-                    return lines;
                 });
     }
 
