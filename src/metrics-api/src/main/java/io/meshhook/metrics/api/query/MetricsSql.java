@@ -134,13 +134,14 @@ final class MetricsSql {
     /**
      * Every row of the pieces, not grouped, for the summary to add up in Java: its figures of both periods, its
      * histograms and its sparklines from one read of the rollups instead of three. Pieces cut at $15, the current
-     * period's start, and at every bucket start; histograms only of the current period.
+     * period's start, and at every bucket start; histograms of the current period when $16 (series of days or
+     * weeks: one array per workflow and day; hourly buckets would ship one per hour, and HISTOGRAMS reads days).
      */
     static final Levels WINDOW_ROWS = Levels.of("""
             select r.project_id, r.workflow_slug, r.bucket_start, r.succeeded, r.failed, r.timed_out, r.canceled,
                 r.retried, r.duration_sum_ms, r.duration_max_ms,
-                case when r.bucket_start >= $15 and cardinality(r.duration_hist) > 0 then r.duration_hist end
-                    as duration_hist
+                case when $16::boolean and r.bucket_start >= $15 and cardinality(r.duration_hist) > 0
+                    then r.duration_hist end as duration_hist
             """, "");
 
     /**

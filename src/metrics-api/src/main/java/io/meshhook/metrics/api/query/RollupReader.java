@@ -108,47 +108,58 @@ final class RollupReader {
         long[] bucketStarts = cuts.stream().mapToLong(Instant::getEpochSecond).sorted().toArray();
         cuts.add(w.from());
         long from = w.from().getEpochSecond();
-        return run(MetricsSql.WINDOW_ROWS, keys, RollupPieces.of(w.previousFrom(), w.to(), cuts, localDayStarts),
-                offset(w.from())).map(rows -> {
-                    Map<Key, Totals> totals = new HashMap<>();
-                    for (Row r : rows) {
-                        Totals t = totals.computeIfAbsent(key(r), k -> new Totals());
-                        long start = r.getOffsetDateTime("bucket_start").toEpochSecond();
-                        RunCounts c = counts(r, "");
-                        if (start < from) {
-                            t.previous = t.previous.plus(c);
-                            continue;
-                        }
-                        t.current = t.current.plus(c);
-                        t.durationSumMs += number(r, "duration_sum_ms");
-                        Long max = r.getLong("duration_max_ms");
-                        if (max != null) {
-                            t.durationMaxMs = t.durationMaxMs == null
-                                    ? max
-                                    : Long.valueOf(Math.max(t.durationMaxMs, max));
-                        }
-                        Integer[] histogram = r.getArrayOfIntegers("duration_hist");
-                        if (histogram != null) {
-                            t.histograms.add(histogram);
-                        }
-                        int b = java.util.Arrays.binarySearch(bucketStarts, start);
-                        long bucket = bucketStarts[b >= 0 ? b : Math.max(0, -b - 2)];
-                        t.buckets.merge(bucket, c, RunCounts::plus);
-                    }
-                    Map<Key, PeriodFigures> figures = new HashMap<>();
-                    Map<Key, Integer[]> histograms = new HashMap<>();
-                    Map<Key, List<Bucket>> lines = new HashMap<>();
-                    totals.forEach((key, t) -> {
-                        figures.put(key, new PeriodFigures(t.current, t.previous, t.durationSumMs, t.durationMaxMs));
-                        if (!t.histograms.isEmpty()) {
-                            histograms.put(key, Series.sum(t.histograms));
-                        }
-                        List<Bucket> line = new ArrayList<>();
-                        t.buckets.forEach((start, c) -> line.add(new Bucket(Instant.ofEpochSecond(start), c)));
-                        lines.put(key, line);
-                    });
-                    return new WindowFigures(figures, histograms, lines);
-                });
+        // buckets of a day or more: the rows carry their histograms; finer ones: HISTOGRAMS reads whole days
+        boolean histogramsInRows = w.granularity().nominal().compareTo(java.time.Duration.ofDays(1)) >= 0;
+        Uni<Map<Key, Integer[]>> separateHistograms = histogramsInRows
+                ? Uni.createFrom().item(Map.of())
+                : histograms(keys);
+        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> windowRows = run(MetricsSql.WINDOW_ROWS, keys,
+                RollupPieces.of(w.previousFrom(), w.to(), cuts, localDayStarts), offset(w.from()), histogramsInRows);
+        // pipelined on the connection
+        return Uni.combine().all().unis(windowRows, separateHistograms).asTuple().map(both -> {
+            io.vertx.mutiny.sqlclient.RowSet<Row> rows = both.getItem1();
+            Map<Key, Totals> totals = new HashMap<>();
+            for (Row r : rows) {
+                Totals t = totals.computeIfAbsent(key(r), k -> new Totals());
+                long start = r.getOffsetDateTime("bucket_start").toEpochSecond();
+                RunCounts c = counts(r, "");
+                if (start < from) {
+                    t.previous = t.previous.plus(c);
+                    continue;
+                }
+                t.current = t.current.plus(c);
+                t.durationSumMs += number(r, "duration_sum_ms");
+                Long max = r.getLong("duration_max_ms");
+                if (max != null) {
+                    t.durationMaxMs = t.durationMaxMs == null
+                            ? max
+                            : Long.valueOf(Math.max(t.durationMaxMs, max));
+                }
+                Integer[] histogram = r.getArrayOfIntegers("duration_hist");
+                if (histogram != null) {
+                    t.histograms.add(histogram);
+                }
+                int b = java.util.Arrays.binarySearch(bucketStarts, start);
+                long bucket = bucketStarts[b >= 0 ? b : Math.max(0, -b - 2)];
+                t.buckets.merge(bucket, c, RunCounts::plus);
+            }
+            Map<Key, PeriodFigures> figures = new HashMap<>();
+            Map<Key, Integer[]> histograms = new HashMap<>();
+            Map<Key, List<Bucket>> lines = new HashMap<>();
+            totals.forEach((key, t) -> {
+                figures.put(key, new PeriodFigures(t.current, t.previous, t.durationSumMs, t.durationMaxMs));
+                if (!t.histograms.isEmpty()) {
+                    histograms.put(key, Series.sum(t.histograms));
+                }
+                List<Bucket> line = new ArrayList<>();
+                t.buckets.forEach((start, c) -> line.add(new Bucket(Instant.ofEpochSecond(start), c)));
+                lines.put(key, line);
+            });
+            if (!histogramsInRows) {
+                histograms.putAll(both.getItem2());
+            }
+            return new WindowFigures(figures, histograms, lines);
+        });
     }
 
     /** One workflow's sums while the rows of WINDOW_ROWS are read. */
