@@ -35,12 +35,6 @@ create table workflow_run_rollups_hourly_totals (
 -- many workflows over many ranges (metrics-api's LEVELS_BY_PROJECT)
 create index workflow_run_rollups_hourly_totals_project_time
     on workflow_run_rollups_hourly_totals (project_id, bucket_start);
-alter table workflow_run_rollups_hourly_totals enable row level security;
-revoke all on workflow_run_rollups_hourly_totals from public, anon, authenticated;
-grant select on workflow_run_rollups_hourly_totals to authenticated;
-grant all on workflow_run_rollups_hourly_totals to service_role;
-create policy workflow_run_rollups_hourly_totals_tenant_read on workflow_run_rollups_hourly_totals
-    for select to authenticated using (project_id in (select public.user_project_ids()));
 
 -- The hourly totals that the 15-minute rollups in [since, until) add up to.
 create function run_metrics_hourly_totals(since timestamptz, until timestamptz)
@@ -66,32 +60,32 @@ insert into run_metrics_local_day_starts values (0);
 -- cost switched on JIT compilation (70 ms a statement)
 analyze run_metrics_local_day_starts;
 
+-- the hourly totals' columns, with the day start (last, after last_finished_at) in the key
 create table workflow_run_rollups_local_daily (
-    project_id uuid not null,
-    workflow_slug text not null,
+    like workflow_run_rollups_hourly_totals including defaults including constraints,
     start_minute smallint not null,
-    bucket_start timestamptz not null,
-    succeeded integer not null default 0,
-    failed integer not null default 0,
-    timed_out integer not null default 0,
-    canceled integer not null default 0,
-    retried integer not null default 0,
-    duration_sum_ms bigint not null default 0,
-    duration_max_ms bigint not null default 0,
-    duration_hist integer[] not null default '{}',
-    last_finished_at timestamptz not null,
     primary key (project_id, workflow_slug, start_minute, bucket_start)
 );
 -- many workflows over many ranges (metrics-api's LEVELS_BY_PROJECT)
 create index workflow_run_rollups_local_daily_project_time
     on workflow_run_rollups_local_daily (project_id, start_minute, bucket_start);
 
-alter table workflow_run_rollups_local_daily enable row level security;
-revoke all on workflow_run_rollups_local_daily from public, anon, authenticated;
-grant select on workflow_run_rollups_local_daily to authenticated;
-grant all on workflow_run_rollups_local_daily to service_role;
-create policy workflow_run_rollups_local_daily_tenant_read on workflow_run_rollups_local_daily
-    for select to authenticated using (project_id in (select public.user_project_ids()));
+do $$
+declare
+    t text;
+begin
+    foreach t in array array['workflow_run_rollups_hourly_totals', 'workflow_run_rollups_local_daily']
+    loop
+        execute format('alter table public.%I enable row level security', t);
+        execute format('revoke all on public.%I from public, anon, authenticated', t);
+        execute format('grant select on public.%I to authenticated', t);
+        execute format('grant all on public.%I to service_role', t);
+        execute format('create policy %I on public.%I for select to authenticated'
+                           || ' using (project_id in (select public.user_project_ids()))',
+                       t || '_tenant_read', t);
+    end loop;
+end
+$$;
 -- which day starts are kept is no tenant's data: metrics-api reads it as the user to plan its reads
 alter table run_metrics_local_day_starts enable row level security;
 revoke all on run_metrics_local_day_starts from public, anon, authenticated;
@@ -103,14 +97,14 @@ create function run_metrics_local_day_level(starts smallint[], since timestamptz
     returns setof workflow_run_rollups_local_daily
     language sql stable
 as $$
-    select r.project_id, r.workflow_slug, s.m,
+    select r.project_id, r.workflow_slug,
         date_bin('1 day', r.bucket_start, timestamptz 'epoch' + make_interval(mins => s.m)),
         sum(r.succeeded)::integer, sum(r.failed)::integer, sum(r.timed_out)::integer, sum(r.canceled)::integer,
         sum(r.retried)::integer, sum(r.duration_sum_ms)::bigint, max(r.duration_max_ms),
-        run_metrics_hist_sum(r.duration_hist), max(r.last_finished_at)
+        run_metrics_hist_sum(r.duration_hist), max(r.last_finished_at), s.m
     from workflow_run_rollups r cross join unnest(starts) as s(m)
     where r.bucket_start >= since and r.bucket_start < until and r.trigger <> 'test'
-    group by 1, 2, 3, 4
+    group by 1, 2, 3, s.m
 $$;
 
 insert into workflow_run_rollups_local_daily
@@ -168,68 +162,44 @@ declare
     starts smallint[] := (select array_agg(s.start_minute) from run_metrics_local_day_starts s);
     -- a day of any start that begins here or later is complete and after the retention's cut
     since timestamptz := date_bin('1 day', now() - keep_rollups, timestamptz 'epoch') + interval '1 day';
+    level record;
 begin
-    create temporary table rm_local_day_drift on commit drop as
-    select coalesce(e.project_id, r.project_id) as project_id, coalesce(e.workflow_slug, r.workflow_slug) as slug,
-        coalesce(e.start_minute, r.start_minute) as start_minute,
-        coalesce(e.bucket_start, r.bucket_start) as bucket_start,
-        case when e.project_id is null then null else
-            format('%s/%s/%s/%s', e.succeeded, e.failed, e.timed_out, e.canceled) end as expected,
-        case when r.project_id is null then null else
-            format('%s/%s/%s/%s', r.succeeded, r.failed, r.timed_out, r.canceled) end as actual
-    -- days starting before since would be read in part: left out
-    from (select * from run_metrics_local_day_level(starts, since, 'infinity') x where x.bucket_start >= since) e
-    full join (select * from workflow_run_rollups_local_daily x where x.bucket_start >= since) r
-        on r.project_id = e.project_id and r.workflow_slug = e.workflow_slug and r.start_minute = e.start_minute
-       and r.bucket_start = e.bucket_start
-    where e.project_id is null or r.project_id is null
-       or (e.succeeded, e.failed, e.timed_out, e.canceled, e.retried, e.duration_sum_ms, e.duration_max_ms)
-          is distinct from (r.succeeded, r.failed, r.timed_out, r.canceled, r.retried, r.duration_sum_ms,
-                            r.duration_max_ms)
-       or run_metrics_hist_add(e.duration_hist, '{}') is distinct from run_metrics_hist_add(r.duration_hist, '{}');
+    for level in select * from (values
+        ('workflow_run_rollups_hourly_totals', 'project_id, workflow_slug, bucket_start',
+         format('run_metrics_hourly_totals(%L, %L)', since, 'infinity'), $k$'rollup hourly total'$k$),
+        ('workflow_run_rollups_local_daily', 'project_id, workflow_slug, start_minute, bucket_start',
+         format('run_metrics_local_day_level(%L::smallint[], %L, %L)', starts, since, 'infinity'),
+         $k$'rollup local day ' || start_minute$k$)
+    ) v(tab, keys, source, kind)
+    loop
+        -- the source's buckets that start before since would be read in part: left out
+        execute format($q$
+            create temporary table rm_totals_drift on commit drop as
+            select %4$s as kind, %2$s,
+                case when e.project_id is null then null else
+                    format('%%s/%%s/%%s/%%s', e.succeeded, e.failed, e.timed_out, e.canceled) end as expected,
+                case when r.project_id is null then null else
+                    format('%%s/%%s/%%s/%%s', r.succeeded, r.failed, r.timed_out, r.canceled) end as actual
+            from (select * from %3$s x where x.bucket_start >= %5$L) e
+            full join (select * from public.%1$I x where x.bucket_start >= %5$L) r using (%2$s)
+            where e.project_id is null or r.project_id is null
+               or (e.succeeded, e.failed, e.timed_out, e.canceled, e.retried, e.duration_sum_ms, e.duration_max_ms)
+                  is distinct from (r.succeeded, r.failed, r.timed_out, r.canceled, r.retried, r.duration_sum_ms,
+                                    r.duration_max_ms)
+               or run_metrics_hist_add(e.duration_hist, '{}') is distinct from run_metrics_hist_add(r.duration_hist, '{}')
+            $q$, level.tab, level.keys, level.source, level.kind, since);
 
-    return query select 'rollup local day ' || d.start_minute, d.project_id, d.slug, d.bucket_start, d.expected,
-        d.actual from rm_local_day_drift d;
+        return query select d.kind, d.project_id, d.workflow_slug, d.bucket_start, d.expected, d.actual
+            from rm_totals_drift d;
 
-    if repair then
-        delete from workflow_run_rollups_local_daily r using rm_local_day_drift d
-        where r.project_id = d.project_id and r.workflow_slug = d.slug and r.start_minute = d.start_minute
-          and r.bucket_start = d.bucket_start;
-        insert into workflow_run_rollups_local_daily
-        select e.* from run_metrics_local_day_level(starts, since, 'infinity') e
-        join rm_local_day_drift d on d.project_id = e.project_id and d.slug = e.workflow_slug
-            and d.start_minute = e.start_minute and d.bucket_start = e.bucket_start;
-    end if;
-    drop table rm_local_day_drift;
-
-    create temporary table rm_hourly_drift on commit drop as
-    select coalesce(e.project_id, r.project_id) as project_id, coalesce(e.workflow_slug, r.workflow_slug) as slug,
-        coalesce(e.bucket_start, r.bucket_start) as bucket_start,
-        case when e.project_id is null then null else
-            format('%s/%s/%s/%s', e.succeeded, e.failed, e.timed_out, e.canceled) end as expected,
-        case when r.project_id is null then null else
-            format('%s/%s/%s/%s', r.succeeded, r.failed, r.timed_out, r.canceled) end as actual
-    from run_metrics_hourly_totals(since, 'infinity') e
-    full join (select * from workflow_run_rollups_hourly_totals x where x.bucket_start >= since) r
-        on r.project_id = e.project_id and r.workflow_slug = e.workflow_slug and r.bucket_start = e.bucket_start
-    where e.project_id is null or r.project_id is null
-       or (e.succeeded, e.failed, e.timed_out, e.canceled, e.retried, e.duration_sum_ms, e.duration_max_ms)
-          is distinct from (r.succeeded, r.failed, r.timed_out, r.canceled, r.retried, r.duration_sum_ms,
-                            r.duration_max_ms)
-       or run_metrics_hist_add(e.duration_hist, '{}') is distinct from run_metrics_hist_add(r.duration_hist, '{}');
-
-    return query select 'rollup hourly total', d.project_id, d.slug, d.bucket_start, d.expected, d.actual
-        from rm_hourly_drift d;
-
-    if repair then
-        delete from workflow_run_rollups_hourly_totals r using rm_hourly_drift d
-        where r.project_id = d.project_id and r.workflow_slug = d.slug and r.bucket_start = d.bucket_start;
-        insert into workflow_run_rollups_hourly_totals
-        select e.* from run_metrics_hourly_totals(since, 'infinity') e
-        join rm_hourly_drift d on d.project_id = e.project_id and d.slug = e.workflow_slug
-            and d.bucket_start = e.bucket_start;
-    end if;
-    drop table rm_hourly_drift;
+        if repair then
+            execute format('delete from public.%I where (%s) in (select %2$s from rm_totals_drift)',
+                           level.tab, level.keys);
+            execute format('insert into public.%I select * from %s e where (%s) in (select %3$s from rm_totals_drift)',
+                           level.tab, level.source, level.keys);
+        end if;
+        drop table rm_totals_drift;
+    end loop;
 end
 $$;
 
