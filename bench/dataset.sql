@@ -76,6 +76,8 @@ where project_id in (select project_id from bench_workflows);
 \set level '1 day'
 \set level_table workflow_run_rollups_daily
 \ir dataset-rollups.sql
+\echo hourly totals (from the 15-minute rollups)
+insert into workflow_run_rollups_hourly_totals select * from run_metrics_hourly_totals('-infinity', 'infinity');
 \echo local days (from the 15-minute rollups, for every kept day start)
 insert into workflow_run_rollups_local_daily
 select * from run_metrics_local_day_level((select array_agg(start_minute) from run_metrics_local_day_starts),
