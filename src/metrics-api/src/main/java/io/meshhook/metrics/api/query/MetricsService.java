@@ -122,22 +122,23 @@ public class MetricsService {
                 RollupReader.offset(w.to()), query.triggers().toArray(String[]::new)));
         scoped.addValue(query.version());
         // one connection pipelines these queries; they are independent of each other
-        return Uni.combine().all().unis(reader.figures(List.of(key)), reader.histograms(List.of(key)),
-                reader.series(List.of(key)), reader.versions(key),
+        return Uni.combine().all().unis(reader.window(List.of(key)), reader.versions(key),
                 connection.preparedQuery(MetricsSql.TOP_ERRORS).execute(Tuple.of(key.projectId(), key.slug(),
                         RollupReader.offset(w.from().truncatedTo(ChronoUnit.HOURS)), RollupReader.offset(w.to()))),
                 connection.preparedQuery(MetricsSql.RECENT_FAILURES).execute(scoped)).asTuple().map(t -> {
-                    PeriodFigures f = t.getItem1().getOrDefault(key, PeriodFigures.NONE);
-                    List<VersionFigures> versions = versions(t.getItem4());
+                    RollupReader.WindowFigures window = t.getItem1();
+                    PeriodFigures f = window.figures().getOrDefault(key, PeriodFigures.NONE);
+                    List<VersionFigures> versions = versions(t.getItem2());
                     VersionFigures last = versions.stream().filter(v -> v.lastRunAt() != null)
                             .max(Comparator.comparing(VersionFigures::lastRunAt)).orElse(null);
                     return new WorkflowDetail(range(query), key.projectId(), key.slug(), query.version(),
                             Figures.of(f.current()), Figures.of(f.previous()),
                             Change.between(f.current(), f.previous()),
-                            Series.durations(f.current(), f.durationSumMs(), f.durationMaxMs(), t.getItem2().get(key)),
-                            Series.points(w, t.getItem3(), now), topErrors(t.getItem5()), versions,
-                            last == null ? null : last.lastRunAt(), last == null ? null : last.lastRunStatus(),
-                            failedRuns(t.getItem6()));
+                            Series.durations(f.current(), f.durationSumMs(), f.durationMaxMs(),
+                                    window.histograms().get(key)),
+                            Series.points(w, window.lines().getOrDefault(key, List.of()), now),
+                            topErrors(t.getItem3()), versions, last == null ? null : last.lastRunAt(),
+                            last == null ? null : last.lastRunStatus(), failedRuns(t.getItem4()));
                 });
     }
 

@@ -27,120 +27,16 @@ final class MetricsSql {
             group by m.project_id, m.workflow_slug
             """;
 
-    /** The columns every level gives its statements ({@code workflow_id} is null in the local-day level). */
-    private static final String LEVEL_COLUMNS = """
-            x.project_id, x.workflow_slug, x.bucket_start, x.succeeded, x.failed, x.timed_out, x.canceled, \
-            x.retried, x.duration_sum_ms, x.duration_max_ms, x.duration_hist""";
-
-    /** The levels with version and trigger dimensions, filtered by $9 triggers and $10 version. */
-    private static final String FILTERED = " and x.trigger = any($9) and ($10::integer is null or x.workflow_version = $10)";
-
     /**
-     * The rollup rows of the keys $1/$2 in the pieces of a range (RollupPieces): $3/$4 daily, $5/$6 hourly, $7/$8
-     * 15-minute ranges, filtered by $9 triggers and $10 version; $11/$12/$13 local-day ranges and their day start
-     * minute; $14 true: read hours from the hourly totals instead. The local days and the hourly totals are only
-     * read by an unfiltered query: they count every trigger but 'test' and every version.
-     * By key: one index range scan per workflow and range, best for few workflows or few ranges.
+     * Every row of the pieces, not grouped, for the reader to add up in Java: the figures of both periods, the
+     * histograms and the series buckets from one read of the rollups. Pieces cut at {@code @from}, the current
+     * period's start, and at every bucket start; the current period's histograms when {@code @hist} (else
+     * HISTOGRAMS reads them from whole days).
      */
-    private static final String LEVELS_BY_KEY = """
-            from unnest($1::uuid[], $2::text[]) as k(project_id, workflow_slug)
-            cross join lateral (
-                select %1$s, x.workflow_id from unnest($3::timestamptz[], $4::timestamptz[]) as q(f, t)
-                join workflow_run_rollups_daily x on x.project_id = k.project_id
-                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
-                union all
-                select %1$s, x.workflow_id from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
-                join workflow_run_rollups_hourly x on x.project_id = k.project_id
-                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
-                where not $14::boolean
-                union all
-                select %1$s, null::uuid from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
-                join workflow_run_rollups_hourly_totals x on x.project_id = k.project_id
-                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t
-                where $14::boolean
-                union all
-                select %1$s, x.workflow_id from unnest($7::timestamptz[], $8::timestamptz[]) as q(f, t)
-                join workflow_run_rollups x on x.project_id = k.project_id
-                    and x.workflow_slug = k.workflow_slug and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
-                union all
-                select %1$s, null::uuid
-                from unnest($11::timestamptz[], $12::timestamptz[], $13::smallint[]) as q(f, t, m)
-                join workflow_run_rollups_local_daily x on x.project_id = k.project_id
-                    and x.workflow_slug = k.workflow_slug and x.start_minute = q.m
-                    and x.bucket_start >= q.f and x.bucket_start < q.t
-            ) r
-            """.formatted(LEVEL_COLUMNS, FILTERED);
-
-    /**
-     * As LEVELS_BY_KEY, but one index range scan per project and range, keeping the keys' rows: for many workflows
-     * over many ranges (a long series in a zone whose days do not start on a UTC hour, like Asia/Kathmandu, when
-     * its local days are not kept).
-     */
-    private static final String LEVELS_BY_PROJECT = """
-            from (
-                select %1$s, x.workflow_id from unnest($3::timestamptz[], $4::timestamptz[]) as q(f, t)
-                join workflow_run_rollups_daily x on x.project_id = any($1::uuid[])
-                    and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
-                union all
-                select %1$s, x.workflow_id from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
-                join workflow_run_rollups_hourly x on x.project_id = any($1::uuid[])
-                    and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
-                where not $14::boolean
-                union all
-                select %1$s, null::uuid from unnest($5::timestamptz[], $6::timestamptz[]) as q(f, t)
-                join workflow_run_rollups_hourly_totals x on x.project_id = any($1::uuid[])
-                    and x.bucket_start >= q.f and x.bucket_start < q.t
-                where $14::boolean
-                union all
-                select %1$s, x.workflow_id from unnest($7::timestamptz[], $8::timestamptz[]) as q(f, t)
-                join workflow_run_rollups x on x.project_id = any($1::uuid[])
-                    and x.bucket_start >= q.f and x.bucket_start < q.t%2$s
-                union all
-                select %1$s, null::uuid
-                from unnest($11::timestamptz[], $12::timestamptz[], $13::smallint[]) as q(f, t, m)
-                join workflow_run_rollups_local_daily x on x.project_id = any($1::uuid[])
-                    and x.start_minute = q.m and x.bucket_start >= q.f and x.bucket_start < q.t
-            ) r
-            join (select distinct * from unnest($1::uuid[], $2::text[])) as k(project_id, workflow_slug)
-                on k.project_id = r.project_id and k.workflow_slug = r.workflow_slug
-            """.formatted(LEVEL_COLUMNS, FILTERED);
-
-    /** A statement over the levels, in both of its forms. */
-    record Levels(String byKey, String byProject) {
-        private static Levels of(String head, String tail) {
-            return new Levels(head + LEVELS_BY_KEY + tail, head + LEVELS_BY_PROJECT + tail);
-        }
-    }
-
-    /** Pieces cut at $15, the current period's start: before it is the previous period. */
-    static final Levels FIGURES = Levels.of("""
-            select r.project_id, r.workflow_slug,
-                sum(r.succeeded) filter (where r.bucket_start >= $15) as succeeded,
-                sum(r.failed) filter (where r.bucket_start >= $15) as failed,
-                sum(r.timed_out) filter (where r.bucket_start >= $15) as timed_out,
-                sum(r.canceled) filter (where r.bucket_start >= $15) as canceled,
-                sum(r.retried) filter (where r.bucket_start >= $15) as retried,
-                sum(r.duration_sum_ms) filter (where r.bucket_start >= $15) as duration_sum_ms,
-                max(r.duration_max_ms) filter (where r.bucket_start >= $15) as duration_max_ms,
-                sum(r.succeeded) filter (where r.bucket_start < $15) as prev_succeeded,
-                sum(r.failed) filter (where r.bucket_start < $15) as prev_failed,
-                sum(r.timed_out) filter (where r.bucket_start < $15) as prev_timed_out,
-                sum(r.canceled) filter (where r.bucket_start < $15) as prev_canceled,
-                sum(r.retried) filter (where r.bucket_start < $15) as prev_retried
-            """, """
-            group by r.project_id, r.workflow_slug
-            """);
-
-    /**
-     * Every row of the pieces, not grouped, for the summary to add up in Java: its figures of both periods, its
-     * histograms and its sparklines from one read of the rollups instead of three. Pieces cut at $15, the current
-     * period's start, and at every bucket start; histograms of the current period when $16 (series of days or
-     * weeks: one array per workflow and day; hourly buckets would ship one per hour, and HISTOGRAMS reads days).
-     */
-    static final Levels WINDOW_ROWS = Levels.of("""
+    static final LevelStatement WINDOW_ROWS = new LevelStatement("""
             select r.project_id, r.workflow_slug, r.bucket_start, r.succeeded, r.failed, r.timed_out, r.canceled,
                 r.retried, r.duration_sum_ms, r.duration_max_ms,
-                case when $16::boolean and r.bucket_start >= $15 and cardinality(r.duration_hist) > 0
+                case when @hist::boolean and r.bucket_start >= @from::timestamptz and cardinality(r.duration_hist) > 0
                     then r.duration_hist end as duration_hist
             """, "");
 
@@ -148,25 +44,14 @@ final class MetricsSql {
      * The duration histograms of the rows, summed per workflow by the reader: adding a few thousand short arrays in
      * Java is several times cheaper than unnesting them into hundreds of thousands of rows and grouping in SQL.
      */
-    static final Levels HISTOGRAMS = Levels.of("""
+    static final LevelStatement HISTOGRAMS = new LevelStatement("""
             select r.project_id, r.workflow_slug, r.duration_hist
             """, """
             where cardinality(r.duration_hist) > 0
             """);
 
-    /** Pieces cut at every local bucket start; $15 date_trunc field (null: 15m), $16 zone. */
-    static final Levels SERIES = Levels.of("""
-            select case when $15::text is null then r.bucket_start else date_trunc($15, r.bucket_start, $16) end
-                    as bucket,
-                sum(r.succeeded) as succeeded, sum(r.failed) as failed, sum(r.timed_out) as timed_out,
-                sum(r.canceled) as canceled
-            """, """
-            group by bucket
-            order by bucket
-            """);
-
-    /** One workflow ($1/$2 with one key): each version's figures in the range and its last run. */
-    static final Levels VERSIONS = Levels.of("""
+    /** One workflow (the keys hold one): each version's figures in the range and its last run. */
+    static final LevelStatement VERSIONS = new LevelStatement("""
             select m.workflow_id, m.workflow_version, m.last_run_at, m.last_run_status,
                 coalesce(a.succeeded, 0) as succeeded, coalesce(a.failed, 0) as failed,
                 coalesce(a.timed_out, 0) as timed_out, coalesce(a.canceled, 0) as canceled,
@@ -178,8 +63,8 @@ final class MetricsSql {
             """, """
                 group by r.workflow_id
             ) a on a.workflow_id = m.workflow_id
-            where m.project_id = ($1::uuid[])[1] and m.workflow_slug = ($2::text[])[1]
-              and ($10::integer is null or m.workflow_version = $10)
+            where m.project_id = (@projects::uuid[])[1] and m.workflow_slug = (@slugs::text[])[1]
+              and (@version::integer is null or m.workflow_version = @version::integer)
             order by m.workflow_version desc, m.workflow_id
             """);
 

@@ -39,6 +39,9 @@ final class RollupReader {
     record Bucket(Instant start, RunCounts counts) {
     }
 
+    /** Above this many rows of (workflow, bucket), histograms are read from whole days instead of with the rows. */
+    static final long HISTOGRAM_ROWS = 1_500;
+
     private final SqlConnection connection;
     private final MetricsQuery query;
     private final Set<Integer> localDayStarts;
@@ -77,22 +80,7 @@ final class RollupReader {
                 });
     }
 
-    Uni<Map<Key, PeriodFigures>> figures(List<Key> keys) {
-        TimeWindow w = query.window();
-        return run(MetricsSql.FIGURES, keys,
-                RollupPieces.of(w.previousFrom(), w.to(), List.of(w.from()), localDayStarts), offset(w.from()))
-                .map(rows -> {
-                    Map<Key, PeriodFigures> figures = new HashMap<>();
-                    for (Row r : rows) {
-                        figures.put(key(r), new PeriodFigures(
-                                counts(r, ""), counts(r, "prev_"), number(r, "duration_sum_ms"),
-                                r.getLong("duration_max_ms")));
-                    }
-                    return figures;
-                });
-    }
-
-    /** What the summary needs of each workflow, read at once (WINDOW_ROWS). */
+    /** What the endpoints need of each workflow, read at once (WINDOW_ROWS). */
     record WindowFigures(Map<Key, PeriodFigures> figures, Map<Key, Integer[]> histograms,
             Map<Key, List<Bucket>> lines) {
     }
@@ -108,13 +96,17 @@ final class RollupReader {
         long[] bucketStarts = cuts.stream().mapToLong(Instant::getEpochSecond).sorted().toArray();
         cuts.add(w.from());
         long from = w.from().getEpochSecond();
-        // buckets of a day or more: the rows carry their histograms; finer ones: HISTOGRAMS reads whole days
-        boolean histogramsInRows = w.granularity().nominal().compareTo(java.time.Duration.ofDays(1)) >= 0;
+        // the rows carry their histograms when buckets are a day or more (whole days are the coarsest level anyway)
+        // or when they are few; many finer buckets (a 7-day summary: one array per workflow and hour) would ship
+        // far more arrays than HISTOGRAMS, which reads the same period in whole days
+        boolean histogramsInRows = w.granularity().nominal().compareTo(java.time.Duration.ofDays(1)) >= 0
+                || keys.size() * w.pointCount() <= HISTOGRAM_ROWS;
         Uni<Map<Key, Integer[]>> separateHistograms = histogramsInRows
                 ? Uni.createFrom().item(Map.of())
                 : histograms(keys);
         Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> windowRows = run(MetricsSql.WINDOW_ROWS, keys,
-                RollupPieces.of(w.previousFrom(), w.to(), cuts, localDayStarts), offset(w.from()), histogramsInRows);
+                RollupPieces.of(w.previousFrom(), w.to(), cuts, localDayStarts),
+                Map.of("from", offset(w.from()), "hist", histogramsInRows));
         // pipelined on the connection
         return Uni.combine().all().unis(windowRows, separateHistograms).asTuple().map(both -> {
             io.vertx.mutiny.sqlclient.RowSet<Row> rows = both.getItem1();
@@ -173,7 +165,7 @@ final class RollupReader {
     }
 
     Uni<Map<Key, Integer[]>> histograms(List<Key> keys) {
-        return run(MetricsSql.HISTOGRAMS, keys, whole()).map(rows -> {
+        return run(MetricsSql.HISTOGRAMS, keys, whole(), Map.of()).map(rows -> {
             Map<Key, List<Integer[]>> perKey = new HashMap<>();
             rows.forEach(r -> perKey.computeIfAbsent(key(r), k -> new ArrayList<>())
                     .add(r.getArrayOfIntegers("duration_hist")));
@@ -181,15 +173,6 @@ final class RollupReader {
             perKey.forEach((key, arrays) -> histograms.put(key, Series.sum(arrays)));
             return histograms;
         });
-    }
-
-    Uni<List<Bucket>> series(List<Key> keys) {
-        return run(MetricsSql.SERIES, keys, byBucket(), query.window().granularity().sqlField(),
-                query.window().zone().getId()).map(rows -> {
-                    List<Bucket> buckets = new ArrayList<>();
-                    rows.forEach(r -> buckets.add(new Bucket(instant(r, "bucket"), counts(r, ""))));
-                    return buckets;
-                });
     }
 
     /** The buckets of several series added up, oldest first: the series of their workflows together. */
@@ -208,7 +191,7 @@ final class RollupReader {
     /** Each version's figures in the range, newest version first, for one workflow (never from local days). */
     Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> versions(Key key) {
         return run(MetricsSql.VERSIONS, List.of(key),
-                RollupPieces.of(query.window().from(), query.window().to(), List.of()));
+                RollupPieces.of(query.window().from(), query.window().to(), List.of()), Map.of());
     }
 
     /** The window read in one piece per level (no cut inside). */
@@ -216,31 +199,39 @@ final class RollupReader {
         return RollupPieces.of(query.window().from(), query.window().to(), List.of(), localDayStarts);
     }
 
-    /** The window cut at every local bucket start of the series. */
-    private RollupPieces byBucket() {
-        TimeWindow w = query.window();
-        return RollupPieces.of(w.from(), w.to(), w.bucketStarts().stream().map(b -> b.toInstant()).toList(),
-                localDayStarts);
-    }
-
-    /** Runs a statement over keys and pieces with the shared parameters $1..$14, then the extra ones. */
-    private Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> run(MetricsSql.Levels statement, List<Key> keys,
-            RollupPieces pieces, Object... extra) {
+    /** Runs a statement over the keys and the levels of the pieces, with the statement's own values. */
+    private Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> run(LevelStatement statement, List<Key> keys,
+            RollupPieces pieces, Map<String, Object> own) {
+        List<LevelStatement.Level> levels = new ArrayList<>();
+        if (!pieces.daily().from().isEmpty()) {
+            levels.add(LevelStatement.Level.DAILY);
+        }
+        if (!pieces.hourly().from().isEmpty()) {
+            levels.add(pieces.totals() ? LevelStatement.Level.HOURLY_TOTALS : LevelStatement.Level.HOURLY);
+        }
+        if (!pieces.quarters().from().isEmpty()) {
+            levels.add(LevelStatement.Level.QUARTERS);
+        }
+        if (!pieces.localDays().from().isEmpty()) {
+            levels.add(LevelStatement.Level.LOCAL_DAYS);
+        }
         // many workflows over many ranges: scan each range once per project instead of once per workflow
-        String sql = keys.size() >= 16 && pieces.rangeCount() >= 16 ? statement.byProject() : statement.byKey();
-        List<Object> params = new ArrayList<>(List.of(
-                keys.stream().map(Key::projectId).toArray(UUID[]::new),
-                keys.stream().map(Key::slug).toArray(String[]::new),
-                pieces.daily().fromArray(), pieces.daily().toArray(), pieces.hourly().fromArray(),
-                pieces.hourly().toArray(), pieces.quarters().fromArray(), pieces.quarters().toArray(),
-                query.triggers().toArray(String[]::new)));
-        params.add(query.version());
-        params.add(pieces.localDays().fromArray());
-        params.add(pieces.localDays().toArray());
-        params.add(pieces.localDays().minutesArray());
-        params.add(pieces.totals());
-        params.addAll(java.util.Arrays.asList(extra));
-        return connection.preparedQuery(sql).execute(Tuple.from(params));
+        LevelStatement.Compiled compiled = statement.compile(levels, keys.size() >= 16 && pieces.rangeCount() >= 16);
+        Map<String, Object> values = new HashMap<>(own);
+        values.put("projects", keys.stream().map(Key::projectId).toArray(UUID[]::new));
+        values.put("slugs", keys.stream().map(Key::slug).toArray(String[]::new));
+        values.put("triggers", query.triggers().toArray(String[]::new));
+        values.put("version", query.version());
+        values.put("daily_from", pieces.daily().fromArray());
+        values.put("daily_to", pieces.daily().toArray());
+        values.put("hourly_from", pieces.hourly().fromArray());
+        values.put("hourly_to", pieces.hourly().toArray());
+        values.put("quarters_from", pieces.quarters().fromArray());
+        values.put("quarters_to", pieces.quarters().toArray());
+        values.put("local_from", pieces.localDays().fromArray());
+        values.put("local_to", pieces.localDays().toArray());
+        values.put("local_minutes", pieces.localDays().minutesArray());
+        return connection.preparedQuery(compiled.sql()).execute(compiled.tuple(values));
     }
 
     static OffsetDateTime offset(Instant t) {

@@ -1,0 +1,143 @@
+package io.meshhook.metrics.api.query;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A statement over the rollup levels: a head and a tail around the union of the levels that a query's pieces
+ * (RollupPieces) actually need, so that PostgreSQL plans (and checks row-level security for) only the tables it
+ * reads. The statement is written with named parameters ({@code @name}); each shape (the levels present, read per
+ * key or per project) is compiled once into positional SQL, which the connection then prepares once.
+ * <p>
+ * Parameters every statement may use: {@code @projects}/{@code @slugs} the keys, {@code @triggers} and
+ * {@code @version} the filters of the levels with version and trigger dimensions; the statement's own (such as
+ * {@code @from}) come from the caller.
+ */
+final class LevelStatement {
+
+    /** The levels, in the order their branches are written. */
+    enum Level {
+        DAILY, HOURLY, HOURLY_TOTALS, QUARTERS, LOCAL_DAYS
+    }
+
+    /** The columns every level gives its statement ({@code workflow_id} is null where the level has none). */
+    private static final String COLUMNS = """
+            x.project_id, x.workflow_slug, x.bucket_start, x.succeeded, x.failed, x.timed_out, x.canceled, \
+            x.retried, x.duration_sum_ms, x.duration_max_ms, x.duration_hist""";
+
+    /** The filters of the levels with version and trigger dimensions. */
+    private static final String FILTERED = " and x.trigger = any(@triggers::text[])"
+            + " and (@version::integer is null or x.workflow_version = @version::integer)";
+
+    /** One branch per level: its table, its ranges' parameters and whether it has version and trigger. */
+    private static String branch(Level level, String keyCondition) {
+        return switch (level) {
+            case DAILY -> rangeBranch("daily", "workflow_run_rollups_daily", true, keyCondition);
+            case HOURLY -> rangeBranch("hourly", "workflow_run_rollups_hourly", true, keyCondition);
+            case HOURLY_TOTALS -> rangeBranch("hourly", "workflow_run_rollups_hourly_totals", false, keyCondition);
+            case QUARTERS -> rangeBranch("quarters", "workflow_run_rollups", true, keyCondition);
+            case LOCAL_DAYS -> """
+                    select %1$s, null::uuid as workflow_id
+                    from unnest(@local_from::timestamptz[], @local_to::timestamptz[], @local_minutes::smallint[])
+                        as q(f, t, m)
+                    join workflow_run_rollups_local_daily x on %2$s and x.start_minute = q.m
+                        and x.bucket_start >= q.f and x.bucket_start < q.t
+                    """.formatted(COLUMNS, keyCondition);
+        };
+    }
+
+    private static String rangeBranch(String ranges, String table, boolean filtered, String keyCondition) {
+        return """
+                select %1$s, %2$s as workflow_id from unnest(@%3$s_from::timestamptz[], @%3$s_to::timestamptz[]) as q(f, t)
+                join %4$s x on %5$s and x.bucket_start >= q.f and x.bucket_start < q.t%6$s
+                """
+                .formatted(COLUMNS, filtered ? "x.workflow_id" : "null::uuid", ranges, table, keyCondition,
+                        filtered ? FILTERED : "");
+    }
+
+    /** By key: one index range scan per workflow and range, best for few workflows or few ranges. */
+    private static String byKey(List<Level> levels) {
+        List<String> branches = levels.stream()
+                .map(l -> branch(l, "x.project_id = k.project_id and x.workflow_slug = k.workflow_slug")).toList();
+        return """
+                from unnest(@projects::uuid[], @slugs::text[]) as k(project_id, workflow_slug)
+                cross join lateral (
+                %s) r
+                """.formatted(String.join("union all\n", branches));
+    }
+
+    /**
+     * By project: one index range scan per project and range, keeping the keys' rows; for many workflows over
+     * many ranges (a long series in a zone whose days do not start on a UTC hour, when its local days are not kept).
+     */
+    private static String byProject(List<Level> levels) {
+        List<String> branches = levels.stream().map(l -> branch(l, "x.project_id = any(@projects::uuid[])"))
+                .toList();
+        return """
+                from (
+                %s) r
+                join (select distinct * from unnest(@projects::uuid[], @slugs::text[])) as k(project_id, workflow_slug)
+                    on k.project_id = r.project_id and k.workflow_slug = r.workflow_slug
+                """.formatted(String.join("union all\n", branches));
+    }
+
+    private static final Pattern NAME = Pattern.compile("@([a-z_]+)");
+
+    /** A shape compiled to positional SQL: the parameters' names in the order of $1, $2, … */
+    record Compiled(String sql, List<String> names) {
+        Tuple tuple(Map<String, Object> values) {
+            List<Object> list = new ArrayList<>(names.size());
+            for (String name : names) {
+                if (!values.containsKey(name)) {
+                    throw new IllegalArgumentException("no value for @" + name);
+                }
+                list.add(values.get(name));
+            }
+            return Tuple.from(list);
+        }
+    }
+
+    private final String head;
+    private final String tail;
+    private final Map<Integer, Compiled> shapes = new ConcurrentHashMap<>();
+
+    LevelStatement(String head, String tail) {
+        this.head = head;
+        this.tail = tail;
+    }
+
+    /** The statement for these levels (none: the 15-minute branch, which then finds nothing). */
+    Compiled compile(List<Level> levels, boolean perProject) {
+        List<Level> present = levels.isEmpty() ? List.of(Level.QUARTERS) : levels;
+        int shape = perProject ? 1 : 0;
+        for (Level l : present) {
+            shape |= 2 << l.ordinal();
+        }
+        return shapes.computeIfAbsent(shape, s -> positional(head + (perProject
+                ? byProject(present)
+                : byKey(present)) + tail));
+    }
+
+    /** Replaces each distinct {@code @name} by $1, $2, … in the order of first appearance. */
+    static Compiled positional(String named) {
+        List<String> names = new ArrayList<>();
+        Matcher m = NAME.matcher(named);
+        StringBuilder sql = new StringBuilder();
+        while (m.find()) {
+            int index = names.indexOf(m.group(1));
+            if (index < 0) {
+                names.add(m.group(1));
+                index = names.size() - 1;
+            }
+            m.appendReplacement(sql, "\\$" + (index + 1));
+        }
+        m.appendTail(sql);
+        return new Compiled(sql.toString(), List.copyOf(names));
+    }
+}
