@@ -110,6 +110,37 @@ class MigrationsTest {
                 .containsExactly(Map.of("rls", true, "anon", false, "authenticated_writes", false)));
     }
 
+    @Test
+    void shouldSumHistogramsExactlyAsTheFirstDefinitionDidAfterV8RewroteIt() {
+        TestDatabase db = database(Start.EMPTY);
+        db.migrate();
+        // V2's definition, verbatim, as the reference the faster PL/pgSQL one must agree with
+        db.execute("""
+                create function v2_hist_add(a integer[], b integer[]) returns integer[] language sql immutable as $$
+                    select coalesce(array_agg(coalesce(a[i], 0) + coalesce(b[i], 0) order by i), '{}')
+                    from generate_series(1, greatest(coalesce(cardinality(a), 0), coalesce(cardinality(b), 0))) as i
+                $$""");
+        String pairs = """
+                with edge(a, b) as (values (null::int[], null::int[]), ('{}', '{}'), ('{1,null,2}', '{}'),
+                    ('{}', '{null,1}'), ('{1}', '{0,0,3}'), ('{0,0,3}', '{1}'), (null, '{1}'), ('{1,2}', null),
+                    ('{null}', '{null,null}')),
+                random(a, b) as (
+                    select (select array_agg(case when random() < 0.1 then null else (random() * 9)::int end)
+                            from generate_series(1, (random() * 60)::int + g * 0)),
+                        (select array_agg((random() * 9)::int) from generate_series(1, (random() * 60)::int + g * 0))
+                    from generate_series(1, 2000) g),
+                one_hot(a, b) as (
+                    select '{}'::int[], run_metrics_hist_one(1 + g % 70) from generate_series(0, 200) g)
+                select count(*) as pairs,
+                    count(*) filter (where run_metrics_hist_add(a, b) is distinct from v2_hist_add(a, b)) as differ,
+                    count(*) filter (where run_metrics_hist_add(b, a) is distinct from v2_hist_add(b, a)) as differ_swapped
+                from (select * from edge union all select * from random union all select * from one_hot) p""";
+
+        assertThat(db.query(pairs)).containsExactly(Map.of("pairs", 2210L, "differ", 0L, "differ_swapped", 0L));
+        assertThat(db.query("select run_metrics_hist_add('{1,null}', '{0,0,3}')::text as sum"))
+                .containsExactly(Map.of("sum", "{1,0,3}"));
+    }
+
     private TestDatabase database(Start start) {
         TestDatabase db = TestDatabase.createEmpty(start.name().toLowerCase(Locale.ROOT));
         databases.add(db);
