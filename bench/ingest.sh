@@ -32,7 +32,7 @@ $PSQL -c "insert into projects (id, owner, name) values ('$PROJECT_SQL', gen_ran
   ('$PROJECT_HTTP', gen_random_uuid(), 'bench http')"
 $PSQL -c "select run_metrics_ensure_outcome_partition(now())" >/dev/null
 
-start_function record-outcome 18081 -Dquarkus.datasource.reactive.max-size=32
+start_function record-outcome 18081 -Dquarkus.datasource.reactive.max-size=32 ${RECORD_OPTS:-}
 FN=$FN_PID
 trap 'kill $FN 2>/dev/null || true' EXIT
 
@@ -81,7 +81,7 @@ loaded_rss=$(rss $FN)
 
 # the same function with group commit off: one transaction per request, as the SQL baseline runs
 kill $FN; wait $FN 2>/dev/null || true
-start_function record-outcome 18081 -Dquarkus.datasource.reactive.max-size=32 -Drun-metrics.ingest.group-commit=false
+start_function record-outcome 18081 -Dquarkus.datasource.reactive.max-size=32 -Drun-metrics.ingest.group-commit=false ${RECORD_OPTS:-}
 FN=$FN_PID
 warm_up
 http "single runs, spread, group commit off" 1000 1

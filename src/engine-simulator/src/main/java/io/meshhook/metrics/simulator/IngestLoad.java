@@ -56,6 +56,7 @@ public final class IngestLoad {
 
     // touched on the event loop only
     private long[] latencies = new long[1 << 16];
+    private long[] startedAt = new long[1 << 16];
     private int measured;
     private long acknowledged;
     private long acknowledgedMeasured;
@@ -162,7 +163,9 @@ public final class IngestLoad {
                     if (start >= measureFrom && start < end) {
                         if (measured == latencies.length) {
                             latencies = Arrays.copyOf(latencies, measured * 2);
+                            startedAt = Arrays.copyOf(startedAt, measured * 2);
                         }
+                        startedAt[measured] = start - measureFrom;
                         latencies[measured++] = System.nanoTime() - start;
                     }
                     next(interval > 0 ? due + interval : System.nanoTime());
@@ -175,8 +178,10 @@ public final class IngestLoad {
         long[] counts = new long[5];
         List<String> ids = new ArrayList<>();
         String[] byStatus = new String[1];
+        long[][] starts = new long[1][];
         vertx.runOnContext(v -> {
             all[0] = Arrays.copyOf(latencies, measured);
+            starts[0] = Arrays.copyOf(startedAt, measured);
             counts[0] = failed;
             counts[1] = acknowledged;
             counts[2] = acknowledgedMeasured;
@@ -186,6 +191,9 @@ public final class IngestLoad {
             read.countDown();
         });
         read.await();
+        if (env("TIMELINE", "0").equals("1")) {
+            timeline(starts[0], all[0], seconds);
+        }
         long[] sorted = all[0];
         Arrays.sort(sorted);
         System.out.printf("clients=%d batch=%d workflows=%d seconds=%d requests=%d failed=%d acknowledged=%d"
@@ -196,6 +204,19 @@ public final class IngestLoad {
         }
         if (!ackedFile.isEmpty()) {
             java.nio.file.Files.write(java.nio.file.Path.of(ackedFile), ids);
+        }
+    }
+
+    /** TIMELINE=1: requests, p50 and p99 of each second of the measured period, on standard error. */
+    private static void timeline(long[] starts, long[] latencies, int seconds) {
+        for (int second = 0; second < seconds; second++) {
+            long from = second * 1_000_000_000L;
+            long to = from + 1_000_000_000L;
+            long[] in = java.util.stream.IntStream.range(0, starts.length)
+                    .filter(i -> starts[i] >= from && starts[i] < to)
+                    .mapToLong(i -> latencies[i]).sorted().toArray();
+            System.err.printf("second %d: requests=%d p50=%.1fms p99=%.1fms max=%.1fms%n", second, in.length,
+                    pct(in, 0.5), pct(in, 0.99), in.length == 0 ? 0 : in[in.length - 1] / 1e6);
         }
     }
 
