@@ -15,7 +15,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * reads. The statement is written with named parameters ({@code @name}); each shape (the levels present, read per
  * key or per project) is compiled once into positional SQL, which the connection then prepares once.
  * <p>
- * Parameters every statement may use: {@code @projects}/{@code @slugs} the keys, {@code @triggers} and
+ * Parameters every statement may use: {@code @projects}/{@code @slugs} the keys (distinct; {@code k.n} is a key's
+ * ordinal, from 1), {@code @triggers} and
  * {@code @version} the filters of the levels with version and trigger dimensions; the statement's own (such as
  * {@code @from}) come from the caller.
  */
@@ -35,7 +36,13 @@ final class LevelStatement {
     private static final String FILTERED = " and x.trigger = any(@triggers::text[])"
             + " and (@version::integer is null or x.workflow_version = @version::integer)";
 
-    /** One branch per level: its table, its ranges' parameters and whether it has version and trigger. */
+    /**
+     * One branch per level: its table, its ranges' parameters and whether it has version and trigger. Each range
+     * is a lateral subquery of its own behind {@code offset 0} (which keeps the planner from flattening it into a
+     * join), so that it is always one index range scan bounded by both ends: as a join of the ranges, the planner
+     * chose to read a workflow's whole index (2,000 hours) once and filter it against each range, which took the
+     * 30-day summary from 45 ms to 165 ms once the hourly totals had a covering index.
+     */
     private static String branch(Level level, String keyCondition) {
         return switch (level) {
             case DAILY -> rangeBranch("daily", "workflow_run_rollups_daily", true, keyCondition);
@@ -43,19 +50,23 @@ final class LevelStatement {
             case HOURLY_TOTALS -> rangeBranch("hourly", "workflow_run_rollups_hourly_totals", false, keyCondition);
             case QUARTERS -> rangeBranch("quarters", "workflow_run_rollups", true, keyCondition);
             case LOCAL_DAYS -> """
-                    select %1$s, null::uuid as workflow_id
-                    from unnest(@local_from::timestamptz[], @local_to::timestamptz[], @local_minutes::smallint[])
-                        as q(f, t, m)
-                    join workflow_run_rollups_local_daily x on %2$s and x.start_minute = q.m
-                        and x.bucket_start >= q.f and x.bucket_start < q.t
+                    select x.* from unnest(@local_from::timestamptz[], @local_to::timestamptz[],
+                        @local_minutes::smallint[]) as q(f, t, m)
+                    cross join lateral (
+                        select %1$s, null::uuid as workflow_id from workflow_run_rollups_local_daily x
+                        where %2$s and x.start_minute = q.m and x.bucket_start >= q.f and x.bucket_start < q.t
+                        offset 0) x
                     """.formatted(COLUMNS, keyCondition);
         };
     }
 
     private static String rangeBranch(String ranges, String table, boolean filtered, String keyCondition) {
         return """
-                select %1$s, %2$s as workflow_id from unnest(@%3$s_from::timestamptz[], @%3$s_to::timestamptz[]) as q(f, t)
-                join %4$s x on %5$s and x.bucket_start >= q.f and x.bucket_start < q.t%6$s
+                select x.* from unnest(@%3$s_from::timestamptz[], @%3$s_to::timestamptz[]) as q(f, t)
+                cross join lateral (
+                    select %1$s, %2$s as workflow_id from %4$s x
+                    where %5$s and x.bucket_start >= q.f and x.bucket_start < q.t%6$s
+                    offset 0) x
                 """
                 .formatted(COLUMNS, filtered ? "x.workflow_id" : "null::uuid", ranges, table, keyCondition,
                         filtered ? FILTERED : "");
@@ -66,7 +77,7 @@ final class LevelStatement {
         List<String> branches = levels.stream()
                 .map(l -> branch(l, "x.project_id = k.project_id and x.workflow_slug = k.workflow_slug")).toList();
         return """
-                from unnest(@projects::uuid[], @slugs::text[]) as k(project_id, workflow_slug)
+                from unnest(@projects::uuid[], @slugs::text[]) with ordinality as k(project_id, workflow_slug, n)
                 cross join lateral (
                 %s) r
                 """.formatted(String.join("union all\n", branches));
@@ -82,7 +93,7 @@ final class LevelStatement {
         return """
                 from (
                 %s) r
-                join (select distinct * from unnest(@projects::uuid[], @slugs::text[])) as k(project_id, workflow_slug)
+                join unnest(@projects::uuid[], @slugs::text[]) with ordinality as k(project_id, workflow_slug, n)
                     on k.project_id = r.project_id and k.workflow_slug = r.workflow_slug
                 """.formatted(String.join("union all\n", branches));
     }

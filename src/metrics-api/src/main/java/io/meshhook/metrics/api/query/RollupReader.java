@@ -109,25 +109,26 @@ final class RollupReader {
                 Map.of("from", offset(w.from()), "hist", histogramsInRows));
         // pipelined on the connection
         return Uni.combine().all().unis(windowRows, separateHistograms).asTuple().map(both -> {
-            io.vertx.mutiny.sqlclient.RowSet<Row> rows = both.getItem1();
-            Map<Key, Totals> totals = new HashMap<>();
-            for (Row r : rows) {
-                Totals t = totals.computeIfAbsent(key(r), k -> new Totals());
-                long start = r.getOffsetDateTime("bucket_start").toEpochSecond();
-                RunCounts c = counts(r, "");
+            // columns by position (WINDOW_ROWS), the workflow by its ordinal in the keys: a few thousand rows, and
+            // looking columns up by name and hashing a new slug string per row was most of the reader's time
+            Totals[] totals = new Totals[keys.size()];
+            for (Row r : both.getItem1()) {
+                int n = r.getInteger(0) - 1;
+                Totals t = totals[n] == null ? (totals[n] = new Totals()) : totals[n];
+                long start = r.getOffsetDateTime(1).toEpochSecond();
+                RunCounts c = new RunCounts(r.getInteger(2), r.getInteger(3), r.getInteger(4), r.getInteger(5),
+                        r.getInteger(6));
                 if (start < from) {
                     t.previous = t.previous.plus(c);
                     continue;
                 }
                 t.current = t.current.plus(c);
-                t.durationSumMs += number(r, "duration_sum_ms");
-                Long max = r.getLong("duration_max_ms");
+                t.durationSumMs += r.getLong(7);
+                Long max = r.getLong(8);
                 if (max != null) {
-                    t.durationMaxMs = t.durationMaxMs == null
-                            ? max
-                            : Long.valueOf(Math.max(t.durationMaxMs, max));
+                    t.durationMaxMs = t.durationMaxMs == null ? max : Long.valueOf(Math.max(t.durationMaxMs, max));
                 }
-                Integer[] histogram = r.getArrayOfIntegers("duration_hist");
+                Integer[] histogram = r.getArrayOfIntegers(9);
                 if (histogram != null) {
                     t.histograms.add(histogram);
                 }
@@ -138,15 +139,20 @@ final class RollupReader {
             Map<Key, PeriodFigures> figures = new HashMap<>();
             Map<Key, Integer[]> histograms = new HashMap<>();
             Map<Key, List<Bucket>> lines = new HashMap<>();
-            totals.forEach((key, t) -> {
+            for (int n = 0; n < totals.length; n++) {
+                Totals t = totals[n];
+                if (t == null) {
+                    continue;
+                }
+                Key key = keys.get(n);
                 figures.put(key, new PeriodFigures(t.current, t.previous, t.durationSumMs, t.durationMaxMs));
                 if (!t.histograms.isEmpty()) {
                     histograms.put(key, Series.sum(t.histograms));
                 }
-                List<Bucket> line = new ArrayList<>();
+                List<Bucket> line = new ArrayList<>(t.buckets.size());
                 t.buckets.forEach((start, c) -> line.add(new Bucket(Instant.ofEpochSecond(start), c)));
                 lines.put(key, line);
-            });
+            }
             if (!histogramsInRows) {
                 histograms.putAll(both.getItem2());
             }
@@ -167,8 +173,8 @@ final class RollupReader {
     Uni<Map<Key, Integer[]>> histograms(List<Key> keys) {
         return run(MetricsSql.HISTOGRAMS, keys, whole(), Map.of()).map(rows -> {
             Map<Key, List<Integer[]>> perKey = new HashMap<>();
-            rows.forEach(r -> perKey.computeIfAbsent(key(r), k -> new ArrayList<>())
-                    .add(r.getArrayOfIntegers("duration_hist")));
+            rows.forEach(r -> perKey.computeIfAbsent(keys.get(r.getInteger(0) - 1), k -> new ArrayList<>())
+                    .add(r.getArrayOfIntegers(1)));
             Map<Key, Integer[]> histograms = new HashMap<>();
             perKey.forEach((key, arrays) -> histograms.put(key, Series.sum(arrays)));
             return histograms;
@@ -240,17 +246,6 @@ final class RollupReader {
 
     private static Key key(Row r) {
         return new Key(r.getUUID("project_id"), r.getString("workflow_slug"));
-    }
-
-    private static RunCounts counts(Row r, String prefix) {
-        return new RunCounts(number(r, prefix + "succeeded"), number(r, prefix + "failed"),
-                number(r, prefix + "timed_out"), number(r, prefix + "canceled"),
-                r.getColumnIndex(prefix + "retried") >= 0 ? number(r, prefix + "retried") : 0);
-    }
-
-    private static long number(Row r, String column) {
-        Long value = r.getLong(column);
-        return value == null ? 0 : value;
     }
 
     static Instant instant(Row r, String column) {
