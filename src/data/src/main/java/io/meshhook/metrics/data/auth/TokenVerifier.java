@@ -2,9 +2,11 @@ package io.meshhook.metrics.data.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,14 +27,28 @@ import io.smallrye.jwt.auth.principal.ParseException;
 /**
  * Verifies Supabase JWTs: signature (HS256 secret or JWKS keys, never {@code alg: none}), expiry, issuer and
  * audience. Every rejection is a 401 that says what to fix without saying more than that.
+ * <p>
+ * A token that passed is remembered, by its exact text, until it expires (with the clock skew allowed) but for at
+ * most {@link #REMEMBER_SECONDS}: the engine sends its service token with every run and a dashboard its user's
+ * token with every refresh, and checking the same signature again was a visible part of each request's CPU. A
+ * remembered token is still refused from the second it expires. At most {@link #REMEMBERED} are kept (the map is
+ * emptied when full); refusals are never remembered.
  */
 @Startup // a function without a key configured must fail at start, not on its first request
 @ApplicationScoped
 public class TokenVerifier {
 
+    static final long REMEMBER_SECONDS = 300;
+    static final int REMEMBERED = 10_000;
+
+    /** A verified token's caller, and until when (epoch second, exclusive) it may be taken without a check. */
+    private record Verified(Caller caller, long until) {
+    }
+
     private final AuthConfig config;
     private final JWTParser parser;
     private final boolean remoteKeys;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     TokenVerifier(AuthConfig config) {
         this.config = config;
@@ -70,12 +86,25 @@ public class TokenVerifier {
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
             throw ProblemException.unauthorized("The Authorization header must be 'Bearer <token>'.");
         }
-        JsonWebToken jwt = parse(authorization.substring(7).trim());
+        String token = authorization.substring(7).trim();
+        long now = System.currentTimeMillis() / 1000;
+        Verified known = verified.get(token);
+        if (known != null && now < known.until()) {
+            return known.caller();
+        }
+        JsonWebToken jwt = parse(token);
         String role = Optional.ofNullable(jwt.<Object>getClaim("role")).map(Object::toString).orElse("");
         boolean service = role.equals(config.serviceRole());
         checkAudience(jwt, service);
         Optional<UUID> userId = subject(jwt, service);
-        return new Caller(userId, role, claimsJson(jwt.getRawToken()), service);
+        Caller caller = new Caller(userId, role, claimsJson(jwt.getRawToken()), service);
+        if (verified.size() >= REMEMBERED) {
+            verified.clear();
+        }
+        // the parser accepts a token until exp plus the clock skew: so may the memory, and never for longer
+        long until = Math.min(jwt.getExpirationTime() + config.clockSkew().toSeconds(), now + REMEMBER_SECONDS);
+        verified.put(token, new Verified(caller, until));
+        return caller;
     }
 
     private JsonWebToken parse(String token) {
