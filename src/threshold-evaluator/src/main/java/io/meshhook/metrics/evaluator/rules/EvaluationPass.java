@@ -56,8 +56,8 @@ public class EvaluationPass {
 
     /**
      * Reads every rule's states and figures with one statement each (consecutiveFailures rules one by one, from raw
-     * runs), decides in memory, records events and notifications as they happen, and writes every state with one
-     * statement at the end: a pass costs a handful of statements plus one per transition, not three per rule.
+     * runs), decides in memory, and writes every event, notification and state with one statement each at the
+     * end: a pass costs a handful of statements, however many rules it evaluates and transitions it makes.
      */
     private Uni<PassResult> evaluateAll(SqlConnection connection, Instant now) {
         return connection.preparedQuery(RULES).execute().map(rows -> {
@@ -67,16 +67,15 @@ public class EvaluationPass {
         }).chain(rules -> writer.allStates(connection, rules).chain(states -> measureAll(connection, rules, now)
                 .chain(measured -> {
                     AlertWriter.StateBatch batch = new AlertWriter.StateBatch();
-                    return Multi.createFrom().iterable(rules).onItem()
-                            .transformToUniAndConcatenate(rule -> Multi.createFrom()
-                                    .iterable(measured.getOrDefault(rule.id(), List.of())).onItem()
-                                    .transformToUniAndConcatenate(m -> apply(connection, rule, m,
-                                            states.getOrDefault(rule.id(), Map.of()), batch, now))
-                                    .collect().with(java.util.stream.Collectors.reducing(PassResult.EMPTY,
-                                            PassResult::plus))
-                                    .map(r -> new PassResult(true, 1, r.transitions(), r.notificationsQueued())))
-                            .collect().with(java.util.stream.Collectors.reducing(PassResult.EMPTY, PassResult::plus))
-                            .call(() -> writer.saveAll(connection, batch));
+                    int transitions = 0;
+                    for (AlertRule rule : rules) {
+                        for (Measurement m : measured.getOrDefault(rule.id(), List.of())) {
+                            transitions += apply(rule, m, states.getOrDefault(rule.id(), Map.of()), batch, now);
+                        }
+                    }
+                    int made = transitions;
+                    return writer.saveAll(connection, batch)
+                            .map(queued -> new PassResult(true, rules.size(), made, queued));
                 })));
     }
 
@@ -94,13 +93,14 @@ public class EvaluationPass {
         });
     }
 
-    private Uni<PassResult> apply(SqlConnection connection, AlertRule rule, Measurement m,
-            Map<String, AlertState> states, AlertWriter.StateBatch batch, Instant now) {
+    /** Decides one rule for one workflow into the batch; answers 1 for a transition, else 0. */
+    private int apply(AlertRule rule, Measurement m, Map<String, AlertState> states, AlertWriter.StateBatch batch,
+            Instant now) {
         AlertState prior = states.get(m.workflowSlug());
         Decision decision = StateMachine.decide(rule, m, prior, now);
         batch.add(rule, m, decision.next(), now);
         if (decision.eventKind() == null) {
-            return Uni.createFrom().item(PassResult.EMPTY);
+            return 0;
         }
         UUID eventId = UUID.randomUUID();
         Duration firedFor = decision.send() == Decision.Notify.RESOLVED && prior.firingSince() != null
@@ -111,13 +111,11 @@ public class EvaluationPass {
                 .put("windowSeconds", rule.window().toSeconds()).put("minRuns", rule.minRuns())
                 .put("forSeconds", rule.holdFor().toSeconds()).put("totalRuns", m.totalRuns())
                 .put("firedForSeconds", firedFor == null ? null : firedFor.toSeconds());
-        int transitions = decision.isTransition() ? 1 : 0;
-        Uni<Void> recorded = writer.recordEvent(connection, eventId, rule, m, decision, details, now);
-        if (decision.send() == Decision.Notify.NONE) {
-            return recorded.replaceWith(new PassResult(true, 0, transitions, 0));
+        batch.event(eventId, rule, m, decision, details, now);
+        if (decision.send() != Decision.Notify.NONE) {
+            batch.notify(eventId, rule, AlertPayload.of(eventId, rule, m, decision, firedFor, now,
+                    config.dashboardUrl()), now);
         }
-        JsonObject payload = AlertPayload.of(eventId, rule, m, decision, firedFor, now, config.dashboardUrl());
-        return recorded.chain(() -> writer.queueNotifications(connection, eventId, rule, payload, now))
-                .map(queued -> new PassResult(true, 0, transitions, queued));
+        return decision.isTransition() ? 1 : 0;
     }
 }
