@@ -76,7 +76,7 @@ public class AlertWriter {
      * statement per event was most of its time). Nothing is written before the pass has decided every rule, and all
      * of it commits in the pass's transaction.
      */
-    public static final class StateBatch {
+    public static final class PassBatch {
         private final List<Object[]> states = new ArrayList<>();
         private final List<Object[]> events = new ArrayList<>();
         private final List<Object[]> notifications = new ArrayList<>();
@@ -95,8 +95,8 @@ public class AlertWriter {
                     runs(rule, m), m.failures(), details.encode()});
         }
 
-        /** Queues one notification per email address, webhook and Slack URL of the rule; answers how many. */
-        public int notify(UUID eventId, AlertRule rule, JsonObject payload, Instant now) {
+        /** Queues one notification per email address, webhook and Slack URL of the rule. */
+        public void notify(UUID eventId, AlertRule rule, JsonObject payload, Instant now) {
             List<String[]> targets = new ArrayList<>();
             rule.emails().stream().distinct().forEach(email -> targets.add(new String[]{"email", email}));
             if (rule.webhookUrl() != null && !rule.webhookUrl().isBlank()) {
@@ -108,16 +108,11 @@ public class AlertWriter {
             String body = payload.encode();
             targets.forEach(t -> notifications.add(new Object[]{rule.projectId(), eventId, rule.id(), t[0], t[1],
                     body, utc(now)}));
-            return targets.size();
-        }
-
-        public int size() {
-            return states.size();
         }
     }
 
     /** Writes the pass's events, notifications and states; answers how many notifications were queued. */
-    public Uni<Integer> saveAll(SqlConnection connection, StateBatch batch) {
+    public Uni<Integer> saveAll(SqlConnection connection, PassBatch batch) {
         Class<?> time = java.time.OffsetDateTime.class;
         Uni<Integer> events = write(connection, INSERT_EVENTS, batch.events, UUID.class, UUID.class, UUID.class,
                 String.class, String.class, String.class, String.class, time, Double.class, Double.class, Long.class,

@@ -66,7 +66,7 @@ public class EvaluationPass {
             return rules;
         }).chain(rules -> writer.allStates(connection, rules).chain(states -> measureAll(connection, rules, now)
                 .chain(measured -> {
-                    AlertWriter.StateBatch batch = new AlertWriter.StateBatch();
+                    AlertWriter.PassBatch batch = new AlertWriter.PassBatch();
                     int transitions = 0;
                     for (AlertRule rule : rules) {
                         for (Measurement m : measured.getOrDefault(rule.id(), List.of())) {
@@ -94,7 +94,7 @@ public class EvaluationPass {
     }
 
     /** Decides one rule for one workflow into the batch; answers 1 for a transition, else 0. */
-    private int apply(AlertRule rule, Measurement m, Map<String, AlertState> states, AlertWriter.StateBatch batch,
+    private int apply(AlertRule rule, Measurement m, Map<String, AlertState> states, AlertWriter.PassBatch batch,
             Instant now) {
         AlertState prior = states.get(m.workflowSlug());
         Decision decision = StateMachine.decide(rule, m, prior, now);
