@@ -88,3 +88,10 @@ for pass in "first (creates every state), right after the raw aggregations above
   echo "$out" | python3 -c "import sys,json; t=sys.stdin.read().rsplit(' ',1); j=json.loads(t[0]); print('| $pass | %s | %s | %.2f s |' % (j['rulesEvaluated'], j['transitions'], float(t[1])))"
 done
 echo "threshold-evaluator RSS after the passes: $(rss $EVAL)"
+counts="select (select count(*) from alert_states) || ' states, ' || (select count(*) from alert_events) || ' events, '
+               || (select count(*) from alert_notifications) || ' notifications'"
+echo "deleting the 10,000 rules: $($PSQL -c "$counts") before"
+start=$(date +%s%N)
+$PSQL -c "delete from alert_rules where name like 'bench rule %'"
+echo "  took $(( ($(date +%s%N) - start) / 1000000 )) ms (the cascades to states, events and notifications included);" \
+  "$($PSQL -c "$counts") after"

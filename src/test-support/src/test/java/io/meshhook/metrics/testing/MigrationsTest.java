@@ -1,6 +1,7 @@
 package io.meshhook.metrics.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -139,6 +140,65 @@ class MigrationsTest {
         assertThat(db.query(pairs)).containsExactly(Map.of("pairs", 2210L, "differ", 0L, "differ_swapped", 0L));
         assertThat(db.query("select run_metrics_hist_add('{1,null}', '{0,0,3}')::text as sum"))
                 .containsExactly(Map.of("sum", "{1,0,3}"));
+    }
+
+    @Test
+    void shouldServeEveryForeignKeyOfOursWithAnIndexLeadingWithItsColumnsWhenMigrated() {
+        TestDatabase db = database(Start.MESHHOOK);
+        db.migrate();
+        // PostgreSQL finds the rows a deleted row cascades to by the key's columns: without an index leading with
+        // them, deleting one alert rule read every tenant's states, events and notifications (V4's keys; V9)
+        String keys = """
+                select c.conrelid::regclass::text as table_name, c.conname as key,
+                    exists (select 1 from pg_index i
+                            where i.indrelid = c.conrelid
+                              and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(c.conkey)] @> c.conkey
+                              and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(c.conkey)] <@ c.conkey)
+                        as indexed
+                from pg_constraint c
+                where c.contype = 'f' and c.connamespace = 'public'::regnamespace
+                  and (c.conrelid::regclass::text like 'alert\\_%' or c.conrelid::regclass::text like any (?))
+                order by 1, 2""";
+
+        List<Map<String, Object>> found = db.query(keys, (Object) OUR_TABLES.toArray(String[]::new));
+
+        assertThat(found).extracting(key -> key.get("table_name")).contains("alert_states", "alert_events",
+                "alert_notifications");
+        assertThat(found).allSatisfy(key -> assertThat(key.get("indexed")).as(key.toString()).isEqualTo(true));
+    }
+
+    @Test
+    void shouldKeepARulesStatesEventsAndNotificationsInItsProjectAndDeleteThemWithIt() {
+        TestDatabase db = database(Start.EMPTY);
+        db.migrate();
+        UUID owner = UUID.randomUUID();
+        UUID project = db.createProject(owner, "rules");
+        UUID other = db.createProject(owner, "other");
+        UUID rule = UUID.randomUUID();
+        db.execute("insert into alert_rules (project_id, id, name, metric, operator, threshold, window_seconds)"
+                + " values (?, ?, 'failing', 'failureRate', 'above', 0.3, 3600)", project, rule);
+        String state = "insert into alert_states (project_id, rule_id, workflow_slug, state, state_since,"
+                + " last_evaluated_at) values (?, ?, 'order-sync', 'ok', now(), now())";
+        String event = "insert into alert_events (project_id, id, rule_id, workflow_slug, kind, to_state, occurred_at)"
+                + " values (?, ?, ?, 'order-sync', 'transition', 'firing', now())";
+        String notification = "insert into alert_notifications (project_id, event_id, rule_id, channel, target,"
+                + " payload) values (?, ?, ?, 'email', 'ops@example.com', '{}')";
+        UUID eventId = UUID.randomUUID();
+
+        // tried: each row naming the rule from another project of the same owner
+        assertThatThrownBy(() -> db.execute(state, other, rule)).hasMessageContaining("alert_states_rule");
+        assertThatThrownBy(() -> db.execute(event, other, eventId, rule)).hasMessageContaining("alert_events_rule");
+        assertThatThrownBy(() -> db.execute(notification, other, eventId, rule))
+                .hasMessageContaining("alert_notifications_rule");
+        db.execute(state, project, rule);
+        db.execute(event, project, eventId, rule);
+        db.execute(notification, project, eventId, rule);
+        db.execute("delete from alert_rules where id = ?", rule);
+
+        assertThat(db.query("select (select count(*) from alert_states) as states,"
+                + " (select count(*) from alert_events) as events,"
+                + " (select count(*) from alert_notifications) as notifications"))
+                .containsExactly(Map.of("states", 0L, "events", 0L, "notifications", 0L));
     }
 
     private TestDatabase database(Start start) {
