@@ -99,17 +99,18 @@ public class MetricsService {
             listed.sort(query.sort().comparator(query.descending()));
             List<Key> listedKeys = listed.stream().map(w -> new Key(w.projectId(), w.workflowSlug())).toList();
             int end = Math.min(listed.size(), query.offset() + query.limit());
+            Series.Frame frame = Series.frame(query.window(), now);
             List<WorkflowSummary> page = listed.subList(Math.min(query.offset(), end), end);
             List<WorkflowSummary> withDetail = page.stream().map(w -> {
                 Key key = new Key(w.projectId(), w.workflowSlug());
                 return summaryOf(workflows.stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow(),
                         figures.getOrDefault(key, PeriodFigures.NONE), window.histograms().get(key),
-                        Series.sparkline(query.window(), window.lines().get(key), now));
+                        Series.sparkline(frame, window.lines().get(key)));
             }).toList();
             // the aggregate series: the buckets of every listed workflow added up
             List<RollupReader.Bucket> series = RollupReader.sumOf(listedKeys.stream()
                     .map(k -> window.lines().getOrDefault(k, List.of())).toList());
-            Aggregate aggregate = aggregate(query.window(), listedKeys, figures, window.histograms(), series, now);
+            Aggregate aggregate = aggregate(frame, listedKeys, figures, window.histograms(), series);
             String next = end < listed.size() ? cursors.next(query, end) : null;
             return new Summary(range(query), aggregate, withDetail, next);
         });
@@ -136,7 +137,7 @@ public class MetricsService {
                             Change.between(f.current(), f.previous()),
                             Series.durations(f.current(), f.durationSumMs(), f.durationMaxMs(),
                                     window.histograms().get(key)),
-                            Series.points(w, window.lines().getOrDefault(key, List.of()), now),
+                            Series.points(Series.frame(w, now), window.lines().getOrDefault(key, List.of())),
                             topErrors(t.getItem3()), versions, last == null ? null : last.lastRunAt(),
                             last == null ? null : last.lastRunStatus(), failedRuns(t.getItem4()));
                 });
@@ -153,8 +154,8 @@ public class MetricsService {
                 w.lastRunAt(), w.lastRunStatus(), sparkline);
     }
 
-    private static Aggregate aggregate(TimeWindow window, List<Key> keys, Map<Key, PeriodFigures> figures,
-            Map<Key, Integer[]> histograms, List<RollupReader.Bucket> series, Instant now) {
+    private static Aggregate aggregate(Series.Frame frame, List<Key> keys, Map<Key, PeriodFigures> figures,
+            Map<Key, Integer[]> histograms, List<RollupReader.Bucket> series) {
         RunCounts current = RunCounts.NONE;
         RunCounts previous = RunCounts.NONE;
         long sum = 0;
@@ -169,10 +170,12 @@ public class MetricsService {
                 max = max == null ? f.durationMaxMs() : Long.valueOf(Math.max(max, f.durationMaxMs()));
             }
         }
-        Integer[] histogram = Series.sum(keys.stream().map(histograms::get).filter(h -> h != null).toList());
+        HistogramSum all = new HistogramSum();
+        keys.forEach(key -> all.add(histograms.get(key)));
+        Integer[] histogram = all.isEmpty() ? null : all.toArray();
         return new Aggregate(keys.size(), Figures.of(current), Figures.of(previous),
                 Change.between(current, previous), Series.durations(current, sum, max, histogram),
-                Series.points(window, series, now));
+                Series.points(frame, series));
     }
 
     private static boolean hasStatus(RunCounts c, List<String> statuses) {

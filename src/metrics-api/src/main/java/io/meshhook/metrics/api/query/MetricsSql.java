@@ -30,7 +30,7 @@ final class MetricsSql {
     /**
      * Every row of the pieces, not grouped, for the reader to add up in Java (columns read by position; {@code k.n}
      * is the workflow's ordinal in the keys): the figures of both periods, the
-     * histograms and the series buckets from one read of the rollups. Pieces cut at {@code @from}, the current
+     * histograms (as text, see HistogramSum) and the series buckets from one read of the rollups. Pieces cut at {@code @from}, the current
      * period's start, and at every bucket start; the current period's histograms when {@code @hist} (else
      * HISTOGRAMS reads them from whole days).
      */
@@ -38,7 +38,7 @@ final class MetricsSql {
             select k.n, r.bucket_start, r.succeeded, r.failed, r.timed_out, r.canceled, r.retried, r.duration_sum_ms,
                 r.duration_max_ms,
                 case when @hist::boolean and r.bucket_start >= @from::timestamptz and cardinality(r.duration_hist) > 0
-                    then r.duration_hist end as duration_hist
+                    then r.duration_hist::text end as duration_hist
             """, "");
 
     /**
@@ -46,7 +46,7 @@ final class MetricsSql {
      * Java is several times cheaper than unnesting them into hundreds of thousands of rows and grouping in SQL.
      */
     static final LevelStatement HISTOGRAMS = new LevelStatement("""
-            select k.n, r.duration_hist
+            select k.n, r.duration_hist::text
             """, """
             where cardinality(r.duration_hist) > 0
             """);

@@ -30,17 +30,25 @@ record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters, Ranges localDa
      * Contiguous ranges [from, to) of one level, merged, as arrays for SQL; with the day-start minute of each for
      * the local-day level (0 in the others).
      */
-    record Ranges(List<OffsetDateTime> from, List<OffsetDateTime> to, List<Short> minutes) {
+    record Ranges(List<Long> from, List<Long> to, List<Short> minutes) {
         private Ranges() {
             this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
+        boolean isEmpty() {
+            return from.isEmpty();
+        }
+
+        int size() {
+            return from.size();
+        }
+
         OffsetDateTime[] fromArray() {
-            return from.toArray(OffsetDateTime[]::new);
+            return from.stream().map(RollupPieces::time).toArray(OffsetDateTime[]::new);
         }
 
         OffsetDateTime[] toArray() {
-            return to.toArray(OffsetDateTime[]::new);
+            return to.stream().map(RollupPieces::time).toArray(OffsetDateTime[]::new);
         }
 
         Short[] minutesArray() {
@@ -51,13 +59,15 @@ record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters, Ranges localDa
             add(start, end, 0);
         }
 
+        // epoch seconds while the pieces are worked out (a 365-day range in a zone is hundreds of them), times only
+        // for the statement
         private void add(long start, long end, int minute) {
             int last = to.size() - 1;
-            if (last >= 0 && to.get(last).toEpochSecond() == start && minutes.get(last) == minute) {
-                to.set(last, time(end));
+            if (last >= 0 && to.get(last) == start && minutes.get(last) == minute) {
+                to.set(last, end);
             } else {
-                from.add(time(start));
-                to.add(time(end));
+                from.add(start);
+                to.add(end);
                 minutes.add((short) minute);
             }
         }
@@ -65,7 +75,7 @@ record RollupPieces(Ranges daily, Ranges hourly, Ranges quarters, Ranges localDa
 
     /** How many ranges the pieces form, over all levels. */
     int rangeCount() {
-        return daily.from().size() + hourly.from().size() + quarters.from().size() + localDays.from().size();
+        return daily.size() + hourly.size() + quarters.size() + localDays.size();
     }
 
     /** Pieces of [from, to) (both on the 15-minute grain) that never straddle any of the cuts, without local days. */

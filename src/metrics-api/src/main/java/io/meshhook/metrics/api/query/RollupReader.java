@@ -128,10 +128,7 @@ final class RollupReader {
                 if (max != null) {
                     t.durationMaxMs = t.durationMaxMs == null ? max : Long.valueOf(Math.max(t.durationMaxMs, max));
                 }
-                Integer[] histogram = r.getArrayOfIntegers(9);
-                if (histogram != null) {
-                    t.histograms.add(histogram);
-                }
+                t.histograms.add(r.getString(9));
                 int b = java.util.Arrays.binarySearch(bucketStarts, start);
                 long bucket = bucketStarts[b >= 0 ? b : Math.max(0, -b - 2)];
                 t.buckets.merge(bucket, c, RunCounts::plus);
@@ -147,7 +144,7 @@ final class RollupReader {
                 Key key = keys.get(n);
                 figures.put(key, new PeriodFigures(t.current, t.previous, t.durationSumMs, t.durationMaxMs));
                 if (!t.histograms.isEmpty()) {
-                    histograms.put(key, Series.sum(t.histograms));
+                    histograms.put(key, t.histograms.toArray());
                 }
                 List<Bucket> line = new ArrayList<>(t.buckets.size());
                 t.buckets.forEach((start, c) -> line.add(new Bucket(Instant.ofEpochSecond(start), c)));
@@ -166,17 +163,23 @@ final class RollupReader {
         RunCounts previous = RunCounts.NONE;
         long durationSumMs;
         Long durationMaxMs;
-        final List<Integer[]> histograms = new ArrayList<>();
+        final HistogramSum histograms = new HistogramSum();
         final java.util.TreeMap<Long, RunCounts> buckets = new java.util.TreeMap<>();
     }
 
     Uni<Map<Key, Integer[]>> histograms(List<Key> keys) {
         return run(MetricsSql.HISTOGRAMS, keys, whole(), Map.of()).map(rows -> {
-            Map<Key, List<Integer[]>> perKey = new HashMap<>();
-            rows.forEach(r -> perKey.computeIfAbsent(keys.get(r.getInteger(0) - 1), k -> new ArrayList<>())
-                    .add(r.getArrayOfIntegers(1)));
+            HistogramSum[] sums = new HistogramSum[keys.size()];
+            for (Row r : rows) {
+                int n = r.getInteger(0) - 1;
+                (sums[n] == null ? (sums[n] = new HistogramSum()) : sums[n]).add(r.getString(1));
+            }
             Map<Key, Integer[]> histograms = new HashMap<>();
-            perKey.forEach((key, arrays) -> histograms.put(key, Series.sum(arrays)));
+            for (int n = 0; n < sums.length; n++) {
+                if (sums[n] != null) {
+                    histograms.put(keys.get(n), sums[n].toArray());
+                }
+            }
             return histograms;
         });
     }
@@ -209,16 +212,16 @@ final class RollupReader {
     private Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> run(LevelStatement statement, List<Key> keys,
             RollupPieces pieces, Map<String, Object> own) {
         List<LevelStatement.Level> levels = new ArrayList<>();
-        if (!pieces.daily().from().isEmpty()) {
+        if (!pieces.daily().isEmpty()) {
             levels.add(LevelStatement.Level.DAILY);
         }
-        if (!pieces.hourly().from().isEmpty()) {
+        if (!pieces.hourly().isEmpty()) {
             levels.add(pieces.totals() ? LevelStatement.Level.HOURLY_TOTALS : LevelStatement.Level.HOURLY);
         }
-        if (!pieces.quarters().from().isEmpty()) {
+        if (!pieces.quarters().isEmpty()) {
             levels.add(LevelStatement.Level.QUARTERS);
         }
-        if (!pieces.localDays().from().isEmpty()) {
+        if (!pieces.localDays().isEmpty()) {
             levels.add(LevelStatement.Level.LOCAL_DAYS);
         }
         // many workflows over many ranges: scan each range once per project instead of once per workflow
