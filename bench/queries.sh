@@ -3,7 +3,8 @@
 # workflows, 20 projects, 90 days, consistent raw outcomes / counters / rollups, checked with reconcile), then
 # times metrics-api's endpoints beside the equivalent raw aggregation (QueryBench), and the evaluation of 10,000
 # alert rules by threshold-evaluator. Prints tables.
-#   Usage: bench/queries.sh            RUNS=10000000 ITERATIONS=30 REBUILD=1 (new data set) SKIP_BUILD=1
+#   Usage: bench/queries.sh            RUNS=10000000 ITERATIONS=30 PREWARM=100 (unmeasured requests per endpoint)
+#                                      REBUILD=1 (new data set) SKIP_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10000000}
