@@ -86,8 +86,10 @@ public class MetricsService {
 
     private Uni<Summary> summary(RollupReader reader, List<Workflow> workflows, MetricsQuery query, Instant now) {
         List<Key> keys = workflows.stream().map(Workflow::key).toList();
+        // the local buckets, worked out once for the read and every series of the answer
+        Series.Frame frame = Series.frame(query.window(), now);
         // one read of the rollups gives the figures, histograms and series buckets of every workflow
-        return reader.window(keys).map(window -> {
+        return reader.window(keys, frame).map(window -> {
             Map<Key, PeriodFigures> figures = window.figures();
             List<WorkflowSummary> listed = new ArrayList<>();
             for (Workflow w : workflows) {
@@ -99,7 +101,6 @@ public class MetricsService {
             listed.sort(query.sort().comparator(query.descending()));
             List<Key> listedKeys = listed.stream().map(w -> new Key(w.projectId(), w.workflowSlug())).toList();
             int end = Math.min(listed.size(), query.offset() + query.limit());
-            Series.Frame frame = Series.frame(query.window(), now);
             List<WorkflowSummary> page = listed.subList(Math.min(query.offset(), end), end);
             List<WorkflowSummary> withDetail = page.stream().map(w -> {
                 Key key = new Key(w.projectId(), w.workflowSlug());
@@ -123,7 +124,8 @@ public class MetricsService {
                 RollupReader.offset(w.to()), query.triggers().toArray(String[]::new)));
         scoped.addValue(query.version());
         // one connection pipelines these queries; they are independent of each other
-        return Uni.combine().all().unis(reader.window(List.of(key)), reader.versions(key),
+        Series.Frame frame = Series.frame(w, now);
+        return Uni.combine().all().unis(reader.window(List.of(key), frame), reader.versions(key),
                 connection.preparedQuery(MetricsSql.TOP_ERRORS).execute(Tuple.of(key.projectId(), key.slug(),
                         RollupReader.offset(w.from().truncatedTo(ChronoUnit.HOURS)), RollupReader.offset(w.to()))),
                 connection.preparedQuery(MetricsSql.RECENT_FAILURES).execute(scoped)).asTuple().map(t -> {
@@ -137,7 +139,7 @@ public class MetricsService {
                             Change.between(f.current(), f.previous()),
                             Series.durations(f.current(), f.durationSumMs(), f.durationMaxMs(),
                                     window.histograms().get(key)),
-                            Series.points(Series.frame(w, now), window.lines().getOrDefault(key, List.of())),
+                            Series.points(frame, window.lines().getOrDefault(key, List.of())),
                             topErrors(t.getItem3()), versions, last == null ? null : last.lastRunAt(),
                             last == null ? null : last.lastRunStatus(), failedRuns(t.getItem4()));
                 });

@@ -87,13 +87,15 @@ final class RollupReader {
 
     /**
      * The figures of both periods, the current period's histograms and the series buckets of each workflow, from
-     * one read of the rollups: rows never straddle a cut, so each falls whole into one local bucket.
+     * one read of the rollups: rows never straddle a cut, so each falls whole into one of the frame's local buckets
+     * (the same frame the answer's series are drawn on).
      */
-    Uni<WindowFigures> window(List<Key> keys) {
+    Uni<WindowFigures> window(List<Key> keys, Series.Frame frame) {
         TimeWindow w = query.window();
-        List<Instant> cuts = new ArrayList<>();
-        w.bucketStarts().forEach(b -> cuts.add(b.toInstant()));
-        long[] bucketStarts = cuts.stream().mapToLong(Instant::getEpochSecond).sorted().toArray();
+        List<Instant> cuts = new ArrayList<>(frame.size() + 1);
+        for (int i = 0; i < frame.size(); i++) {
+            cuts.add(Instant.ofEpochSecond(frame.start(i)));
+        }
         cuts.add(w.from());
         long from = w.from().getEpochSecond();
         // the rows carry their histograms when buckets are a day or more (whole days are the coarsest level anyway)
@@ -129,9 +131,7 @@ final class RollupReader {
                     t.durationMaxMs = t.durationMaxMs == null ? max : Long.valueOf(Math.max(t.durationMaxMs, max));
                 }
                 t.histograms.add(r.getString(9));
-                int b = java.util.Arrays.binarySearch(bucketStarts, start);
-                long bucket = bucketStarts[b >= 0 ? b : Math.max(0, -b - 2)];
-                t.buckets.merge(bucket, c, RunCounts::plus);
+                t.buckets.merge(frame.start(frame.bucketOf(start)), c, RunCounts::plus);
             }
             Map<Key, PeriodFigures> figures = new HashMap<>();
             Map<Key, Integer[]> histograms = new HashMap<>();

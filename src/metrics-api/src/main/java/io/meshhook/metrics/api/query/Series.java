@@ -34,9 +34,19 @@ final class Series {
             this.partial = partial;
         }
 
-        /** The bucket a counted start falls in: the last local bucket starting at or before it. */
-        private int bucketOf(Instant start) {
-            int i = Arrays.binarySearch(starts, start.getEpochSecond());
+        /** How many local buckets the window has. */
+        int size() {
+            return starts.length;
+        }
+
+        /** The start of bucket {@code i}, in epoch seconds. */
+        long start(int i) {
+            return starts[i];
+        }
+
+        /** The bucket a time (epoch seconds) falls in: the last local bucket starting at or before it. */
+        int bucketOf(long epochSecond) {
+            int i = Arrays.binarySearch(starts, epochSecond);
             return i >= 0 ? i : Math.max(0, -i - 2);
         }
     }
@@ -60,7 +70,7 @@ final class Series {
         Arrays.fill(sums, RunCounts.NONE);
         for (RollupReader.Bucket b : counted) {
             // PostgreSQL and java.time agree on local bucket starts; floor again so an odd zone rule cannot lose runs
-            int i = frame.bucketOf(b.start());
+            int i = frame.bucketOf(b.start().getEpochSecond());
             sums[i] = sums[i].plus(b.counts());
         }
         List<Point> points = new ArrayList<>(sums.length);
