@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.meshhook.metrics.data.problem.FieldError;
 import io.meshhook.metrics.data.validation.CanonicalUuid;
+import io.meshhook.metrics.data.validation.UnicodeText;
 
 /**
  * Reads one outcome from JSON and checks every field, collecting all errors (with their paths) instead of
@@ -186,34 +187,14 @@ public final class OutcomeParser {
                 }
             }
             // a lone UTF-16 surrogate (a JSON "\\ud800" without its pair) is no character; PostgreSQL's json refuses it
-            if (hasUnpairedSurrogate(text)) {
+            if (UnicodeText.hasUnpairedSurrogate(text)) {
                 if (maxLength == Integer.MAX_VALUE) {
-                    return withoutUnpairedSurrogates(text);
+                    return UnicodeText.withoutUnpairedSurrogates(text);
                 }
                 error(field, "must be valid Unicode text (an unpaired surrogate \\uD800-\\uDFFF is not)");
                 return null;
             }
             return text;
-        }
-
-        private static boolean hasUnpairedSurrogate(String text) {
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (Character.isHighSurrogate(c) && i + 1 < text.length()
-                        && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    i++;
-                } else if (Character.isSurrogate(c)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private static String withoutUnpairedSurrogates(String text) {
-            StringBuilder clean = new StringBuilder(text.length());
-            text.codePoints().forEach(cp -> clean.appendCodePoint(
-                    Character.isSurrogate((char) cp) && cp <= Character.MAX_VALUE ? '\uFFFD' : cp));
-            return clean.toString();
         }
 
         Integer integer(String field, boolean required, int min) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.meshhook.metrics.data.problem.FieldError;
 import io.meshhook.metrics.data.validation.CanonicalUuid;
+import io.meshhook.metrics.data.validation.UnicodeText;
 
 /**
  * Typed reads of a JSON object's fields that collect every error instead of stopping at the first, so a 422 can
@@ -43,8 +44,9 @@ final class JsonFields {
         }
         JsonNode node = body.get(field);
         if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > maxLength
-                || node.asText().indexOf('\u0000') >= 0) {
-            error(field, "must be a non-blank string of at most " + maxLength + " characters, without NUL");
+                || node.asText().indexOf('\u0000') >= 0 || UnicodeText.hasUnpairedSurrogate(node.asText())) {
+            error(field, "must be a non-blank string of at most " + maxLength
+                    + " characters, without NUL or unpaired surrogates (\\uD800-\\uDFFF)");
             return null;
         }
         return node.asText();

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meshhook.metrics.data.problem.FieldError;
 import io.meshhook.metrics.data.problem.Problem;
 import io.meshhook.metrics.data.problem.ProblemException;
+import io.meshhook.metrics.data.validation.UnicodeText;
 
 /**
  * Validates a rule body (create, full update, backtest draft) and applies the defaults. Every field error is
@@ -139,7 +140,8 @@ final class RuleParser {
         Set<String> emails = new LinkedHashSet<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode e = node.get(i);
-            if (!e.isTextual() || e.asText().length() > 254 || !EMAIL.matcher(e.asText()).matches()) {
+            if (!e.isTextual() || e.asText().length() > 254 || !EMAIL.matcher(e.asText()).matches()
+                    || UnicodeText.hasUnpairedSurrogate(e.asText())) {
                 f.error("emails[" + i + "]", "must be an email address");
             } else {
                 emails.add(e.asText());

@@ -90,6 +90,24 @@ class RuleValidationTest {
     }
 
     @Test
+    void shouldRefuseANameOrAnEmailWithAnUnpairedSurrogateWith422AndCreateNothing() throws Exception {
+        // found by RulePropertiesTest (seed -3509544600978651215): a name with JSON "\\ud8ea" and no low half reached
+        // PostgreSQL, which refused its UTF-8 (22021), and the caller got a 500
+        UUID project = DatabaseResource.database().createProject(USER, "surrogates");
+        Map<String, Object> rule = AlertApi.rule(project);
+        rule.put("name", "Order LONE_HIGH sync");
+        rule.put("emails", List.of("opsLONE_LOW@example.com"));
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rule)
+                .replace("LONE_HIGH", "\\ud8ea").replace("LONE_LOW", "\\udc00");
+
+        AlertApi.as(USER).contentType("application/json").body(body).when().post(AlertApi.RULES).then()
+                .log().ifValidationFails().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("name", "emails[0]"));
+        org.assertj.core.api.Assertions.assertThat(DatabaseResource.database()
+                .scalar("select count(*) from alert_rules where project_id = ?", project)).isZero();
+    }
+
+    @Test
     void shouldAnswer400WhenTheBodyIsNotJsonAndAcceptEveryDefaultWhenOmitted() {
         UUID project = DatabaseResource.database().createProject(USER, "validation");
         AlertApi.as(USER).body("{\"name\": ").when().post(AlertApi.RULES).then().statusCode(400)
