@@ -37,4 +37,11 @@ public interface DatabaseConfig {
      */
     @WithDefault("0s")
     Duration socketTimeout();
+
+    /**
+     * Connections of the second pool that a user read may spread part of its statements over (see
+     * {@code TenantScope.alsoAsUser}); 0 turns spreading off. Connections are opened on first use only.
+     */
+    @WithDefault("10")
+    int fanOutPoolSize();
 }

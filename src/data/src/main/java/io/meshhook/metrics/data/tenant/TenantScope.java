@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.meshhook.metrics.data.auth.Caller;
+import io.meshhook.metrics.data.database.PoolTimeouts;
 import io.meshhook.metrics.data.reactive.EventLoopBridge;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -28,11 +29,13 @@ public class TenantScope {
     private final Mutiny.SessionFactory sessions;
     private final Pool pool;
     private final EventLoopBridge bridge;
+    private final PoolTimeouts pools;
 
-    TenantScope(Mutiny.SessionFactory sessions, Pool pool, EventLoopBridge bridge) {
+    TenantScope(Mutiny.SessionFactory sessions, Pool pool, EventLoopBridge bridge, PoolTimeouts pools) {
         this.sessions = sessions;
         this.pool = pool;
         this.bridge = bridge;
+        this.pools = pools;
     }
 
     /** Runs entity work as the calling user, under RLS, in one transaction. */
@@ -49,6 +52,27 @@ public class TenantScope {
     public <T> Uni<T> queryAsUser(Caller caller, Function<SqlConnection, Uni<T>> work) {
         requireUser(caller);
         return bridge.onEventLoop(() -> pool.withTransaction(connection -> connection
+                .preparedQuery(BECOME_USER.formatted("$1"))
+                .execute(Tuple.of(caller.claimsJson()))
+                .chain(() -> work.apply(connection))));
+    }
+
+    /**
+     * Runs statements of a read that holds {@code current} (a {@link #queryAsUser} connection) beside it: on a
+     * connection of the fan-out pool, in a transaction of its own that becomes the same user, so that PostgreSQL
+     * works on both at once (two backends, two cores); pipelined on {@code current} itself when the fan-out pool
+     * is off. Either way row-level security applies as in {@link #queryAsUser}. The two transactions see the same
+     * data as two statements of one: each statement of a READ COMMITTED transaction takes its own snapshot anyway.
+     * The fan-out pool is separate so that a read waits for its second connection while holding its first, and
+     * nothing holding a second connection ever waits for a first one: no deadlock between reads under load.
+     */
+    public <T> Uni<T> besideAsUser(Caller caller, SqlConnection current, Function<SqlConnection, Uni<T>> work) {
+        requireUser(caller);
+        Pool fanOut = pools.fanOutPool();
+        if (fanOut == null) {
+            return work.apply(current);
+        }
+        return bridge.onEventLoop(() -> fanOut.withTransaction(connection -> connection
                 .preparedQuery(BECOME_USER.formatted("$1"))
                 .execute(Tuple.of(caller.claimsJson()))
                 .chain(() -> work.apply(connection))));

@@ -40,7 +40,7 @@ final class RollupReader {
     }
 
     /** Above this many rows of (workflow, bucket), histograms are read from whole days instead of with the rows. */
-    static final long HISTOGRAM_ROWS = 1_500;
+    static final long HISTOGRAM_ROWS = 200;
 
     private final SqlConnection connection;
     private final MetricsQuery query;
@@ -83,14 +83,62 @@ final class RollupReader {
     /** What the endpoints need of each workflow, read at once (WINDOW_ROWS). */
     record WindowFigures(Map<Key, PeriodFigures> figures, Map<Key, Integer[]> histograms,
             Map<Key, List<Bucket>> lines) {
+
+        /** These figures with histograms read apart (none: these as they are). */
+        WindowFigures withHistograms(Map<Key, Integer[]> read) {
+            if (read.isEmpty()) {
+                return this;
+            }
+            Map<Key, Integer[]> all = new HashMap<>(histograms);
+            all.putAll(read);
+            return new WindowFigures(figures, all, lines);
+        }
+
+        /** The figures of two disjoint sets of workflows together. */
+        WindowFigures plus(WindowFigures other) {
+            Map<Key, PeriodFigures> f = new HashMap<>(figures);
+            f.putAll(other.figures);
+            Map<Key, Integer[]> h = new HashMap<>(histograms);
+            h.putAll(other.histograms);
+            Map<Key, List<Bucket>> l = new HashMap<>(lines);
+            l.putAll(other.lines);
+            return new WindowFigures(f, h, l);
+        }
+    }
+
+    /** This query's reader on another connection of the same user (see TenantScope.besideAsUser). */
+    RollupReader on(SqlConnection other) {
+        return new RollupReader(other, query, localDayStarts);
     }
 
     /**
-     * The figures of both periods, the current period's histograms and the series buckets of each workflow, from
-     * one read of the rollups: rows never straddle a cut, so each falls whole into one of the frame's local buckets
-     * (the same frame the answer's series are drawn on).
+     * Whether the rows of WINDOW_ROWS should carry the current period's histograms: when buckets are a day or more
+     * (whole days are the coarsest level anyway) or when rows are few. Many finer buckets (a 30-day hourly trend:
+     * 720 arrays; a 7-day summary: one per workflow and hour) would ship and add up far more arrays than
+     * HISTOGRAMS, which reads the same period in whole days (a 30-day hourly trend: about 50).
      */
+    boolean histogramsInRows(int keyCount) {
+        TimeWindow w = query.window();
+        return w.granularity().nominal().compareTo(java.time.Duration.ofDays(1)) >= 0
+                || keyCount * w.pointCount() <= HISTOGRAM_ROWS;
+    }
+
+    /** {@link #rows} with the histograms, read beside the rows on this connection when not in them. */
     Uni<WindowFigures> window(List<Key> keys, Series.Frame frame) {
+        boolean inRows = histogramsInRows(keys.size());
+        // pipelined on the connection
+        return Uni.combine().all()
+                .unis(rows(keys, frame, inRows),
+                        inRows ? Uni.createFrom().item(Map.<Key, Integer[]>of()) : histograms(keys))
+                .asTuple().map(both -> both.getItem1().withHistograms(both.getItem2()));
+    }
+
+    /**
+     * The figures of both periods, the series buckets of each workflow and, when {@code withHistograms}, the current
+     * period's histograms, from one read of the rollups: rows never straddle a cut, so each falls whole into one of
+     * the frame's local buckets (the same frame the answer's series are drawn on).
+     */
+    Uni<WindowFigures> rows(List<Key> keys, Series.Frame frame, boolean withHistograms) {
         TimeWindow w = query.window();
         List<Instant> cuts = new ArrayList<>(frame.size() + 1);
         for (int i = 0; i < frame.size(); i++) {
@@ -98,63 +146,54 @@ final class RollupReader {
         }
         cuts.add(w.from());
         long from = w.from().getEpochSecond();
-        // the rows carry their histograms when buckets are a day or more (whole days are the coarsest level anyway)
-        // or when they are few; many finer buckets (a 7-day summary: one array per workflow and hour) would ship
-        // far more arrays than HISTOGRAMS, which reads the same period in whole days
-        boolean histogramsInRows = w.granularity().nominal().compareTo(java.time.Duration.ofDays(1)) >= 0
-                || keys.size() * w.pointCount() <= HISTOGRAM_ROWS;
-        Uni<Map<Key, Integer[]>> separateHistograms = histogramsInRows
-                ? Uni.createFrom().item(Map.of())
-                : histograms(keys);
-        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> windowRows = run(MetricsSql.WINDOW_ROWS, keys,
-                RollupPieces.of(w.previousFrom(), w.to(), cuts, localDayStarts),
-                Map.of("from", offset(w.from()), "hist", histogramsInRows));
-        // pipelined on the connection
-        return Uni.combine().all().unis(windowRows, separateHistograms).asTuple().map(both -> {
-            // columns by position (WINDOW_ROWS), the workflow by its ordinal in the keys: a few thousand rows, and
-            // looking columns up by name and hashing a new slug string per row was most of the reader's time
-            Totals[] totals = new Totals[keys.size()];
-            for (Row r : both.getItem1()) {
-                int n = r.getInteger(0) - 1;
-                Totals t = totals[n] == null ? (totals[n] = new Totals()) : totals[n];
-                long start = r.getOffsetDateTime(1).toEpochSecond();
-                RunCounts c = new RunCounts(r.getInteger(2), r.getInteger(3), r.getInteger(4), r.getInteger(5),
-                        r.getInteger(6));
-                if (start < from) {
-                    t.previous = t.previous.plus(c);
-                    continue;
-                }
-                t.current = t.current.plus(c);
-                t.durationSumMs += r.getLong(7);
-                Long max = r.getLong(8);
-                if (max != null) {
-                    t.durationMaxMs = t.durationMaxMs == null ? max : Long.valueOf(Math.max(t.durationMaxMs, max));
-                }
-                t.histograms.add(r.getString(9));
-                t.buckets.merge(frame.start(frame.bucketOf(start)), c, RunCounts::plus);
-            }
-            Map<Key, PeriodFigures> figures = new HashMap<>();
-            Map<Key, Integer[]> histograms = new HashMap<>();
-            Map<Key, List<Bucket>> lines = new HashMap<>();
-            for (int n = 0; n < totals.length; n++) {
-                Totals t = totals[n];
-                if (t == null) {
-                    continue;
-                }
-                Key key = keys.get(n);
-                figures.put(key, new PeriodFigures(t.current, t.previous, t.durationSumMs, t.durationMaxMs));
-                if (!t.histograms.isEmpty()) {
-                    histograms.put(key, t.histograms.toArray());
-                }
-                List<Bucket> line = new ArrayList<>(t.buckets.size());
-                t.buckets.forEach((start, c) -> line.add(new Bucket(Instant.ofEpochSecond(start), c)));
-                lines.put(key, line);
-            }
-            if (!histogramsInRows) {
-                histograms.putAll(both.getItem2());
-            }
-            return new WindowFigures(figures, histograms, lines);
-        });
+        return run(MetricsSql.WINDOW_ROWS, keys, RollupPieces.of(w.previousFrom(), w.to(), cuts, localDayStarts),
+                Map.of("from", offset(w.from()), "hist", withHistograms)).map(rows -> {
+                    // columns by position (WINDOW_ROWS), the workflow by its ordinal in the keys: a few thousand rows,
+                    // and looking columns up by name and hashing a new slug string per row was most of the reader's
+                    // time
+                    Totals[] totals = new Totals[keys.size()];
+                    int bucket = 0;
+                    for (Row r : rows) {
+                        int n = r.getInteger(0) - 1;
+                        Totals t = totals[n] == null ? (totals[n] = new Totals()) : totals[n];
+                        long start = r.getOffsetDateTime(1).toEpochSecond();
+                        RunCounts c = new RunCounts(r.getInteger(2), r.getInteger(3), r.getInteger(4),
+                                r.getInteger(5), r.getInteger(6));
+                        if (start < from) {
+                            t.previous = t.previous.plus(c);
+                            continue;
+                        }
+                        t.current = t.current.plus(c);
+                        t.durationSumMs += r.getLong(7);
+                        Long max = r.getLong(8);
+                        if (max != null) {
+                            t.durationMaxMs = t.durationMaxMs == null
+                                    ? max
+                                    : Long.valueOf(Math.max(t.durationMaxMs, max));
+                        }
+                        t.histograms.add(r.getString(9));
+                        bucket = frame.bucketOf(start, bucket);
+                        t.buckets.merge(frame.start(bucket), c, RunCounts::plus);
+                    }
+                    Map<Key, PeriodFigures> figures = new HashMap<>();
+                    Map<Key, Integer[]> histograms = new HashMap<>();
+                    Map<Key, List<Bucket>> lines = new HashMap<>();
+                    for (int n = 0; n < totals.length; n++) {
+                        Totals t = totals[n];
+                        if (t == null) {
+                            continue;
+                        }
+                        Key key = keys.get(n);
+                        figures.put(key, new PeriodFigures(t.current, t.previous, t.durationSumMs, t.durationMaxMs));
+                        if (!t.histograms.isEmpty()) {
+                            histograms.put(key, t.histograms.toArray());
+                        }
+                        List<Bucket> line = new ArrayList<>(t.buckets.size());
+                        t.buckets.forEach((start, c) -> line.add(new Bucket(Instant.ofEpochSecond(start), c)));
+                        lines.put(key, line);
+                    }
+                    return new WindowFigures(figures, histograms, lines);
+                });
     }
 
     /** One workflow's sums while the rows of WINDOW_ROWS are read. */

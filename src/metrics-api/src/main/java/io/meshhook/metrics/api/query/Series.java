@@ -49,6 +49,22 @@ final class Series {
             int i = Arrays.binarySearch(starts, epochSecond);
             return i >= 0 ? i : Math.max(0, -i - 2);
         }
+
+        /**
+         * {@link #bucketOf(long)}, trying {@code hint} (the bucket of the row before) and the one after it first:
+         * rows mostly come in time order, one or a few to a bucket.
+         */
+        int bucketOf(long epochSecond, int hint) {
+            if (hint >= 0 && hint < starts.length && starts[hint] <= epochSecond) {
+                if (hint + 1 == starts.length || epochSecond < starts[hint + 1]) {
+                    return hint;
+                }
+                if (hint + 2 == starts.length || epochSecond < starts[hint + 2]) {
+                    return hint + 1;
+                }
+            }
+            return bucketOf(epochSecond);
+        }
     }
 
     static Frame frame(TimeWindow window, Instant now) {
@@ -68,10 +84,11 @@ final class Series {
     static List<Point> points(Frame frame, List<RollupReader.Bucket> counted) {
         RunCounts[] sums = new RunCounts[frame.starts.length];
         Arrays.fill(sums, RunCounts.NONE);
+        int bucket = 0;
         for (RollupReader.Bucket b : counted) {
             // PostgreSQL and java.time agree on local bucket starts; floor again so an odd zone rule cannot lose runs
-            int i = frame.bucketOf(b.start().getEpochSecond());
-            sums[i] = sums[i].plus(b.counts());
+            bucket = frame.bucketOf(b.start().getEpochSecond(), bucket);
+            sums[bucket] = sums[bucket].plus(b.counts());
         }
         List<Point> points = new ArrayList<>(sums.length);
         for (int i = 0; i < sums.length; i++) {

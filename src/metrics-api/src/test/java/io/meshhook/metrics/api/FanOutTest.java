@@ -1,0 +1,73 @@
+package io.meshhook.metrics.api;
+
+import static io.meshhook.metrics.api.MetricsApi.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshhook.metrics.api.MetricsApi.Tenant;
+import io.meshhook.metrics.data.auth.Caller;
+import io.meshhook.metrics.data.outcome.OutcomeRecorder;
+import io.meshhook.metrics.data.tenant.TenantScope;
+import io.meshhook.metrics.testing.DatabaseResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * The statements a read runs beside its first connection (TenantScope.besideAsUser) run on another PostgreSQL
+ * backend, as role authenticated with the same caller's claims: row-level security shows them the caller's rows
+ * and no other tenant's, exactly as on the first connection.
+ */
+@QuarkusTest
+@QuarkusTestResource(DatabaseResource.class)
+class FanOutTest {
+
+    private static final String WHO = "select pg_backend_pid(), current_user::text,"
+            + " (select array_agg(distinct project_id::text) from workflow_run_metrics),"
+            + " current_setting('request.jwt.claims', true)";
+
+    @Inject
+    TenantScope scope;
+
+    @Inject
+    OutcomeRecorder recorder;
+
+    @Test
+    void shouldRunBesideOnAnotherBackendAsTheSameUserUnderRowLevelSecurity() {
+        Tenant a = Tenant.create();
+        Tenant b = Tenant.create();
+        new RecordedRuns(recorder).add(List.of(a.flow("a-flow").run("succeeded", at(0, 1)),
+                b.flow("b-flow").run("failed", at(0, 2)))).record();
+        Caller caller = new Caller(Optional.of(a.user()), "authenticated",
+                "{\"sub\":\"" + a.user() + "\",\"role\":\"authenticated\"}", false);
+
+        List<Row> both = scope.queryAsUser(caller, connection -> connection.query(WHO).execute()
+                .chain(first -> scope.besideAsUser(caller, connection, other -> other.query(WHO).execute())
+                        .map(beside -> List.of(first.iterator().next(), beside.iterator().next()))))
+                .await().atMost(Duration.ofSeconds(10));
+
+        Row first = both.get(0);
+        Row beside = both.get(1);
+        assertThat(beside.getInteger(0)).as("another backend").isNotEqualTo(first.getInteger(0));
+        assertThat(beside.getString(1)).isEqualTo("authenticated");
+        assertThat(beside.getString(3)).isEqualTo(first.getString(3)).contains(a.user().toString());
+        assertThat(List.of(beside.getArrayOfStrings(2))).as("the projects RLS shows beside")
+                .containsExactly(a.project().toString()).doesNotContain(b.project().toString());
+        assertThat(List.of(first.getArrayOfStrings(2))).containsExactly(a.project().toString());
+    }
+
+    @Test
+    void shouldRefuseAServiceCallerBeside() {
+        Caller service = new Caller(Optional.<UUID>empty(), "service_role", "{\"role\":\"service_role\"}", true);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> scope.besideAsUser(service, null, c -> null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
