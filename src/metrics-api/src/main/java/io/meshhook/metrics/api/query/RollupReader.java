@@ -155,7 +155,7 @@ final class RollupReader {
                     int bucket = 0;
                     for (Row r : rows) {
                         int n = r.getInteger(0) - 1;
-                        Totals t = totals[n] == null ? (totals[n] = new Totals()) : totals[n];
+                        Totals t = totals[n] == null ? (totals[n] = new Totals(frame.size())) : totals[n];
                         long start = r.getOffsetDateTime(1).toEpochSecond();
                         RunCounts c = new RunCounts(r.getInteger(2), r.getInteger(3), r.getInteger(4),
                                 r.getInteger(5), r.getInteger(6));
@@ -173,7 +173,7 @@ final class RollupReader {
                         }
                         t.histograms.add(r.getString(9));
                         bucket = frame.bucketOf(start, bucket);
-                        t.buckets.merge(frame.start(bucket), c, RunCounts::plus);
+                        t.add(bucket, c);
                     }
                     Map<Key, PeriodFigures> figures = new HashMap<>();
                     Map<Key, Integer[]> histograms = new HashMap<>();
@@ -188,8 +188,12 @@ final class RollupReader {
                         if (!t.histograms.isEmpty()) {
                             histograms.put(key, t.histograms.toArray());
                         }
-                        List<Bucket> line = new ArrayList<>(t.buckets.size());
-                        t.buckets.forEach((start, c) -> line.add(new Bucket(Instant.ofEpochSecond(start), c)));
+                        List<Bucket> line = new ArrayList<>(t.filled);
+                        for (int i = 0; i < t.buckets.length; i++) {
+                            if (t.buckets[i] != null) {
+                                line.add(new Bucket(Instant.ofEpochSecond(frame.start(i)), t.buckets[i]));
+                            }
+                        }
                         lines.put(key, line);
                     }
                     return new WindowFigures(figures, histograms, lines);
@@ -203,7 +207,22 @@ final class RollupReader {
         long durationSumMs;
         Long durationMaxMs;
         final HistogramSum histograms = new HistogramSum();
-        final java.util.TreeMap<Long, RunCounts> buckets = new java.util.TreeMap<>();
+        /** Counts by the frame's bucket index (an array: the frame is the answer's, a few hundred buckets). */
+        final RunCounts[] buckets;
+        int filled;
+
+        Totals(int frameSize) {
+            buckets = new RunCounts[frameSize];
+        }
+
+        void add(int bucket, RunCounts c) {
+            if (buckets[bucket] == null) {
+                buckets[bucket] = c;
+                filled++;
+            } else {
+                buckets[bucket] = buckets[bucket].plus(c);
+            }
+        }
     }
 
     Uni<Map<Key, Integer[]>> histograms(List<Key> keys) {
