@@ -40,8 +40,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Answers the two metrics endpoints from the rollups, in one tenant-scoped transaction each: what RLS lets the
- * caller see is all there is. Always read from the database (no cache), so a read after a recorded run reflects it.
+ * Answers the two metrics endpoints from the rollups, in tenant-scoped transactions (one, and a second beside it
+ * for independent statements: TenantScope.besideAsUser): what RLS lets the caller see is all there is. Always read from the database (no cache), so a read after a recorded run reflects it.
  */
 @ApplicationScoped
 public class MetricsService {
