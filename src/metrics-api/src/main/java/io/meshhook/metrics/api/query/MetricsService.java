@@ -77,18 +77,37 @@ public class MetricsService {
         Instant now = clock.instant();
         MetricsQuery query = parser.detail(params, now);
         UUID workflowId = workflowId(id);
-        // pipelined on the connection: the kept day starts and the workflow
-        return scope.queryAsUser(caller, connection -> Uni.combine().all().unis(
-                RollupReader.localDayStarts(connection),
-                connection.preparedQuery(MetricsSql.RESOLVE).execute(Tuple.of(workflowId))).asTuple().chain(t -> {
-                    if (t.getItem2().size() == 0) {
-                        throw notFound();
-                    }
-                    Row row = t.getItem2().iterator().next();
-                    Key key = new Key(row.getUUID("project_id"), row.getString("workflow_slug"));
-                    return detail(caller, connection, new RollupReader(connection, query, t.getItem1()), query, key,
-                            now);
-                }));
+        return scope.queryAsUser(caller, connection -> {
+            // pipelined on the connection: the kept day starts and the workflow
+            Uni<Target> target = Uni.combine().all().unis(RollupReader.localDayStarts(connection),
+                    connection.preparedQuery(MetricsSql.RESOLVE).execute(Tuple.of(workflowId))).asTuple().map(t -> {
+                        if (t.getItem2().size() == 0) {
+                            throw notFound();
+                        }
+                        Row row = t.getItem2().iterator().next();
+                        return new Target(new Key(row.getUUID("project_id"), row.getString("workflow_slug")),
+                                new RollupReader(connection, query, t.getItem1()));
+                    }).memoize().indefinitely();
+            // the second connection opens and becomes the user meanwhile (it waited for the workflow before, and
+            // its two round trips came after the first connection's statements had run), then reads what it
+            // reads beside the first as soon as the workflow is known; an unknown workflow fails both
+            Uni<Beside> beside = started(scope.besideAsUser(caller, connection,
+                    other -> target.chain(t -> beside(t.reader().on(other), other, query, t.key()))));
+            return target.chain(t -> detail(connection, t.reader(), query, t.key(), now, beside));
+        });
+    }
+
+    /** The workflow a detail is about, and the reader of its first connection. */
+    private record Target(Key key, RollupReader reader) {
+    }
+
+    /** Subscribes now (the work starts at once) and gives the outcome to whoever subscribes later, once. */
+    private static <T> Uni<T> started(Uni<T> work) {
+        Uni<T> memo = work.memoize().indefinitely();
+        memo.subscribe().with(ignored -> {
+        }, ignored -> {
+        }); // the failure reaches the later subscriber
+        return memo;
     }
 
     private Uni<Summary> summary(Caller caller, SqlConnection connection, RollupReader reader,
@@ -137,29 +156,17 @@ public class MetricsService {
         });
     }
 
-    private Uni<WorkflowDetail> detail(Caller caller, SqlConnection connection, RollupReader reader,
-            MetricsQuery query, Key key, Instant now) {
+    private Uni<WorkflowDetail> detail(SqlConnection connection, RollupReader reader, MetricsQuery query, Key key,
+            Instant now, Uni<Beside> beside) {
         TimeWindow w = query.window();
-        Tuple scoped = Tuple.from(List.of(key.projectId(), key.slug(), RollupReader.offset(w.from()),
-                RollupReader.offset(w.to()), query.triggers().toArray(String[]::new)));
-        scoped.addValue(query.version());
         Series.Frame frame = Series.frame(w, now);
-        List<Key> keys = List.of(key);
-        boolean inRows = reader.histogramsInRows(1);
         // independent statements, pipelined on two connections at once (about half of a 30-day hourly trend's time
         // was PostgreSQL's, one statement after the other): the rollup rows and the top errors on this one; the
         // versions, the recent failures and (with many buckets) the histograms by whole days beside it
-        Uni<RollupReader.WindowFigures> rows = reader.rows(keys, frame, inRows);
+        Uni<RollupReader.WindowFigures> rows = reader.rows(List.of(key), frame, reader.histogramsInRows(1));
         Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> errors = connection.preparedQuery(MetricsSql.TOP_ERRORS)
                 .execute(Tuple.of(key.projectId(), key.slug(),
                         RollupReader.offset(w.from().truncatedTo(ChronoUnit.HOURS)), RollupReader.offset(w.to())));
-        Uni<Beside> beside = scope.besideAsUser(caller, connection, other -> {
-            RollupReader there = reader.on(other);
-            return Uni.combine().all().unis(there.versions(key),
-                    other.preparedQuery(MetricsSql.RECENT_FAILURES).execute(scoped),
-                    inRows ? Uni.createFrom().item(Map.<Key, Integer[]>of()) : there.histograms(keys)).asTuple()
-                    .map(t -> new Beside(t.getItem1(), t.getItem2(), t.getItem3()));
-        });
         return Uni.combine().all().unis(rows, errors, beside).asTuple().map(t -> {
             RollupReader.WindowFigures window = t.getItem1().withHistograms(t.getItem3().histograms());
             PeriodFigures f = window.figures().getOrDefault(key, PeriodFigures.NONE);
@@ -175,6 +182,19 @@ public class MetricsService {
                     topErrors(t.getItem2()), versions, last == null ? null : last.lastRunAt(),
                     last == null ? null : last.lastRunStatus(), failedRuns(t.getItem3().failures()));
         });
+    }
+
+    /** What a detail reads beside its rollup rows, on the other connection (or pipelined on the same one). */
+    private static Uni<Beside> beside(RollupReader there, SqlConnection other, MetricsQuery query, Key key) {
+        TimeWindow w = query.window();
+        Tuple scoped = Tuple.from(List.of(key.projectId(), key.slug(), RollupReader.offset(w.from()),
+                RollupReader.offset(w.to()), query.triggers().toArray(String[]::new)));
+        scoped.addValue(query.version());
+        List<Key> keys = List.of(key);
+        return Uni.combine().all().unis(there.versions(key),
+                other.preparedQuery(MetricsSql.RECENT_FAILURES).execute(scoped),
+                there.histogramsInRows(1) ? Uni.createFrom().item(Map.<Key, Integer[]>of()) : there.histograms(keys))
+                .asTuple().map(t -> new Beside(t.getItem1(), t.getItem2(), t.getItem3()));
     }
 
     /** What a detail reads beside its rollup rows. */
