@@ -40,7 +40,7 @@ public interface DatabaseConfig {
 
     /**
      * Connections of the second pool that a user read may spread part of its statements over (see
-     * {@code TenantScope.alsoAsUser}); 0 turns spreading off. Connections are opened on first use only.
+     * {@code TenantScope.besideAsUser}); 0 turns spreading off. Connections are opened on first use only.
      */
     @WithDefault("10")
     int fanOutPoolSize();

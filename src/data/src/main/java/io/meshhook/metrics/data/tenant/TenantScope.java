@@ -51,10 +51,7 @@ public class TenantScope {
     /** Runs SQL as the calling user, under RLS, in one transaction on one connection. */
     public <T> Uni<T> queryAsUser(Caller caller, Function<SqlConnection, Uni<T>> work) {
         requireUser(caller);
-        return bridge.onEventLoop(() -> pool.withTransaction(connection -> connection
-                .preparedQuery(BECOME_USER.formatted("$1"))
-                .execute(Tuple.of(caller.claimsJson()))
-                .chain(() -> work.apply(connection))));
+        return asUserOn(pool, caller, work);
     }
 
     /**
@@ -69,10 +66,12 @@ public class TenantScope {
     public <T> Uni<T> besideAsUser(Caller caller, SqlConnection current, Function<SqlConnection, Uni<T>> work) {
         requireUser(caller);
         Pool fanOut = pools.fanOutPool();
-        if (fanOut == null) {
-            return work.apply(current);
-        }
-        return bridge.onEventLoop(() -> fanOut.withTransaction(connection -> connection
+        return fanOut == null ? work.apply(current) : asUserOn(fanOut, caller, work);
+    }
+
+    /** A transaction on a connection of the pool that first becomes the caller, then does the work. */
+    private <T> Uni<T> asUserOn(Pool from, Caller caller, Function<SqlConnection, Uni<T>> work) {
+        return bridge.onEventLoop(() -> from.withTransaction(connection -> connection
                 .preparedQuery(BECOME_USER.formatted("$1"))
                 .execute(Tuple.of(caller.claimsJson()))
                 .chain(() -> work.apply(connection))));

@@ -41,7 +41,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Answers the two metrics endpoints from the rollups, in tenant-scoped transactions (one, and a second beside it
- * for independent statements: TenantScope.besideAsUser): what RLS lets the caller see is all there is. Always read from the database (no cache), so a read after a recorded run reflects it.
+ * for independent statements: TenantScope.besideAsUser): what RLS lets the caller see is all there is. Always read
+ * from the database (no cache), so a read after a recorded run reflects it.
  */
 @ApplicationScoped
 public class MetricsService {
@@ -190,10 +191,8 @@ public class MetricsService {
         Tuple scoped = Tuple.from(List.of(key.projectId(), key.slug(), RollupReader.offset(w.from()),
                 RollupReader.offset(w.to()), query.triggers().toArray(String[]::new)));
         scoped.addValue(query.version());
-        List<Key> keys = List.of(key);
         return Uni.combine().all().unis(there.versions(key),
-                other.preparedQuery(MetricsSql.RECENT_FAILURES).execute(scoped),
-                there.histogramsInRows(1) ? Uni.createFrom().item(Map.<Key, Integer[]>of()) : there.histograms(keys))
+                other.preparedQuery(MetricsSql.RECENT_FAILURES).execute(scoped), there.histogramsApart(List.of(key)))
                 .asTuple().map(t -> new Beside(t.getItem1(), t.getItem2(), t.getItem3()));
     }
 

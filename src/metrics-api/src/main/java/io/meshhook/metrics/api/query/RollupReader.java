@@ -123,13 +123,15 @@ final class RollupReader {
                 || keyCount * w.pointCount() <= HISTOGRAM_ROWS;
     }
 
+    /** The histograms that the rows of these keys do not carry (HISTOGRAMS), or none when they do. */
+    Uni<Map<Key, Integer[]>> histogramsApart(List<Key> keys) {
+        return histogramsInRows(keys.size()) ? Uni.createFrom().item(Map.of()) : histograms(keys);
+    }
+
     /** {@link #rows} with the histograms, read beside the rows on this connection when not in them. */
     Uni<WindowFigures> window(List<Key> keys, Series.Frame frame) {
-        boolean inRows = histogramsInRows(keys.size());
         // pipelined on the connection
-        return Uni.combine().all()
-                .unis(rows(keys, frame, inRows),
-                        inRows ? Uni.createFrom().item(Map.<Key, Integer[]>of()) : histograms(keys))
+        return Uni.combine().all().unis(rows(keys, frame, histogramsInRows(keys.size())), histogramsApart(keys))
                 .asTuple().map(both -> both.getItem1().withHistograms(both.getItem2()));
     }
 

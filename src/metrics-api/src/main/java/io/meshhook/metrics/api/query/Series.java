@@ -109,9 +109,8 @@ final class Series {
         ZoneOffset fixed = rules.isFixedOffset() ? rules.getOffset(Instant.EPOCH) : null;
         for (int i = 0; i < size; i++) {
             long start = first + i * step;
-            Instant instant = Instant.ofEpochSecond(start);
             starts[i] = start;
-            ZoneOffset offset = fixed != null ? fixed : rules.getOffset(instant);
+            ZoneOffset offset = fixed != null ? fixed : rules.getOffset(Instant.ofEpochSecond(start));
             // not OffsetDateTime.ofInstant: it asks the offset for its rules, a new ZoneRules object each time
             local[i] = OffsetDateTime.of(LocalDateTime.ofEpochSecond(start, 0, offset), offset);
             partial[i] = start < from || start + step > end || start + step > nowSecond;
