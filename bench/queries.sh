@@ -4,6 +4,7 @@
 # times metrics-api's endpoints beside the equivalent raw aggregation (QueryBench), and the evaluation of 10,000
 # alert rules by threshold-evaluator. Prints tables.
 #   Usage: bench/queries.sh            RUNS=10000000 ITERATIONS=30 PREWARM=100 (unmeasured requests per endpoint)
+#                                      ONLY=hourly (only the scenarios whose name contains it)
 #                                      REBUILD=1 (new data set) SKIP_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."

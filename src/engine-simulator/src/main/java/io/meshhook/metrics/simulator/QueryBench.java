@@ -44,6 +44,8 @@ public final class QueryBench {
         // and not its JIT compiler's first minutes (on 2026-12-04, with 5 warm-up requests only, the hourly trend's p95
         // was 40 ms; after 300 more, 22-29 ms); the deployed functions are native executables, compiled ahead of time
         int prewarm = Integer.parseInt(env("PREWARM", "100"));
+        // ONLY=hourly (say) times only the scenarios whose name contains it, to look at one closely
+        String only = env("ONLY", "");
         Instant now = Instant.now();
 
         Instant m30 = now.minus(30, ChronoUnit.DAYS);
@@ -73,6 +75,9 @@ public final class QueryBench {
         try (Connection db = DriverManager.getConnection(env("DB_URL", ""), env("DB_USER", "postgres"),
                 env("DB_PASSWORD", ""))) {
             for (Scenario s : scenarios) {
+                if (!s.name().contains(only)) {
+                    continue;
+                }
                 HttpRequest request = HttpRequest.newBuilder(URI.create(api + s.path()))
                         .header("Authorization", "Bearer " + token).build();
                 for (int i = 0; i < prewarm; i++) {

@@ -94,7 +94,7 @@ public class MetricsService {
             // reads beside the first as soon as the workflow is known; an unknown workflow fails both
             Uni<Beside> beside = started(scope.besideAsUser(caller, connection,
                     other -> target.chain(t -> beside(t.reader().on(other), other, query, t.key()))));
-            return target.chain(t -> detail(connection, t.reader(), query, t.key(), now, beside));
+            return target.chain(t -> detail(t.reader(), query, t.key(), now, beside));
         });
     }
 
@@ -157,21 +157,19 @@ public class MetricsService {
         });
     }
 
-    private Uni<WorkflowDetail> detail(SqlConnection connection, RollupReader reader, MetricsQuery query, Key key,
-            Instant now, Uni<Beside> beside) {
+    private Uni<WorkflowDetail> detail(RollupReader reader, MetricsQuery query, Key key, Instant now,
+            Uni<Beside> beside) {
         TimeWindow w = query.window();
         Series.Frame frame = Series.frame(w, now);
         // independent statements, pipelined on two connections at once (about half of a 30-day hourly trend's time
-        // was PostgreSQL's, one statement after the other): the rollup rows and the top errors on this one; the
-        // versions, the recent failures and (with many buckets) the histograms by whole days beside it
+        // was PostgreSQL's, one statement after the other): the rollup rows on this one; the versions, the recent
+        // failures, the top errors and (with many buckets) the histograms by whole days beside it. The split follows
+        // the pages each side reads when they are not in PostgreSQL's buffers (~70 each for a 30-day hourly trend)
         Uni<RollupReader.WindowFigures> rows = reader.rows(List.of(key), frame, reader.histogramsInRows(1));
-        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> errors = connection.preparedQuery(MetricsSql.TOP_ERRORS)
-                .execute(Tuple.of(key.projectId(), key.slug(),
-                        RollupReader.offset(w.from().truncatedTo(ChronoUnit.HOURS)), RollupReader.offset(w.to())));
-        return Uni.combine().all().unis(rows, errors, beside).asTuple().map(t -> {
-            RollupReader.WindowFigures window = t.getItem1().withHistograms(t.getItem3().histograms());
+        return Uni.combine().all().unis(rows, beside).asTuple().map(t -> {
+            RollupReader.WindowFigures window = t.getItem1().withHistograms(t.getItem2().histograms());
             PeriodFigures f = window.figures().getOrDefault(key, PeriodFigures.NONE);
-            List<VersionFigures> versions = versions(t.getItem3().versions());
+            List<VersionFigures> versions = versions(t.getItem2().versions());
             VersionFigures last = versions.stream().filter(v -> v.lastRunAt() != null)
                     .max(Comparator.comparing(VersionFigures::lastRunAt)).orElse(null);
             return new WorkflowDetail(range(query), key.projectId(), key.slug(), query.version(),
@@ -180,8 +178,8 @@ public class MetricsService {
                     Series.durations(f.current(), f.durationSumMs(), f.durationMaxMs(),
                             window.histograms().get(key)),
                     Series.points(frame, window.lines().getOrDefault(key, List.of())),
-                    topErrors(t.getItem2()), versions, last == null ? null : last.lastRunAt(),
-                    last == null ? null : last.lastRunStatus(), failedRuns(t.getItem3().failures()));
+                    topErrors(t.getItem2().errors()), versions, last == null ? null : last.lastRunAt(),
+                    last == null ? null : last.lastRunStatus(), failedRuns(t.getItem2().failures()));
         });
     }
 
@@ -192,13 +190,16 @@ public class MetricsService {
                 RollupReader.offset(w.to()), query.triggers().toArray(String[]::new)));
         scoped.addValue(query.version());
         return Uni.combine().all().unis(there.versions(key),
-                other.preparedQuery(MetricsSql.RECENT_FAILURES).execute(scoped), there.histogramsApart(List.of(key)))
-                .asTuple().map(t -> new Beside(t.getItem1(), t.getItem2(), t.getItem3()));
+                other.preparedQuery(MetricsSql.RECENT_FAILURES).execute(scoped), there.histogramsApart(List.of(key)),
+                other.preparedQuery(MetricsSql.TOP_ERRORS).execute(Tuple.of(key.projectId(), key.slug(),
+                        RollupReader.offset(w.from().truncatedTo(ChronoUnit.HOURS)), RollupReader.offset(w.to()))))
+                .asTuple().map(t -> new Beside(t.getItem1(), t.getItem2(), t.getItem3(), t.getItem4()));
     }
 
     /** What a detail reads beside its rollup rows. */
     private record Beside(io.vertx.mutiny.sqlclient.RowSet<Row> versions,
-            io.vertx.mutiny.sqlclient.RowSet<Row> failures, Map<Key, Integer[]> histograms) {
+            io.vertx.mutiny.sqlclient.RowSet<Row> failures, Map<Key, Integer[]> histograms,
+            io.vertx.mutiny.sqlclient.RowSet<Row> errors) {
     }
 
     private static WorkflowSummary summaryOf(Workflow w, PeriodFigures f, Integer[] histogram,
