@@ -64,6 +64,36 @@ class FanOutTest {
         assertThat(List.of(first.getArrayOfStrings(2))).containsExactly(a.project().toString());
     }
 
+    /**
+     * A detail's reads ask for generic plans on both connections (TenantScope.Planning.GENERIC); every other read
+     * keeps the connection's planning with parameters, which the summary needs (its generic plan took 1.9 s). The
+     * setting is the transaction's own: the next transaction on the connection plans as before.
+     */
+    @Test
+    void shouldPlanAsAskedOnBothConnectionsForTheTransactionOnly() {
+        Tenant a = Tenant.create();
+        Caller caller = new Caller(Optional.of(a.user()), "authenticated",
+                "{\"sub\":\"" + a.user() + "\",\"role\":\"authenticated\"}", false);
+        String mode = "select current_setting('plan_cache_mode'), current_user::text";
+
+        List<Row> generic = scope.queryAsUser(caller, TenantScope.Planning.GENERIC, connection -> connection
+                .query(mode).execute().chain(first -> scope.besideAsUser(caller, connection,
+                        TenantScope.Planning.GENERIC, other -> other.query(mode).execute())
+                        .map(beside -> List.of(first.iterator().next(), beside.iterator().next()))))
+                .await().atMost(Duration.ofSeconds(10));
+        assertThat(generic).extracting(r -> r.getString(0)).containsExactly("force_generic_plan",
+                "force_generic_plan");
+        assertThat(generic).extracting(r -> r.getString(1)).containsOnly("authenticated");
+
+        for (int i = 0; i < 3; i++) { // whichever pooled connections come next
+            List<Row> usual = scope.queryAsUser(caller, connection -> connection.query(mode).execute()
+                    .chain(first -> scope.besideAsUser(caller, connection, other -> other.query(mode).execute())
+                            .map(beside -> List.of(first.iterator().next(), beside.iterator().next()))))
+                    .await().atMost(Duration.ofSeconds(10));
+            assertThat(usual).extracting(r -> r.getString(0)).containsOnly("force_custom_plan");
+        }
+    }
+
     @Test
     void shouldRefuseAServiceCallerBeside() {
         Caller service = new Caller(Optional.<UUID>empty(), "service_role", "{\"role\":\"service_role\"}", true);
