@@ -143,6 +143,48 @@ class MigrationsTest {
     }
 
     @Test
+    void shouldBucketEveryDurationExactlyAsTheFirstDefinitionDidAfterV10RewroteIt() {
+        TestDatabase db = database(Start.EMPTY);
+        db.migrate();
+        // V2's definition, verbatim, as the reference the logarithm-free one must agree with
+        db.execute("""
+                create function v2_duration_bucket(duration_ms bigint) returns integer
+                    language sql immutable strict parallel safe
+                as $$
+                    select least(160, 1 + floor(4 * log(2, 1 + greatest(duration_ms, 0)::numeric))::integer)
+                $$""");
+        // Both are steps that only go up, the new one changing only where (1 + d)^4 reaches a power of two: equal
+        // at every such edge and either side of it, they are equal everywhere in between. The edges are computed
+        // here apart from the function's list: the least d with (1 + d)^4 >= 2^k, exactly, in numeric.
+        String durations = """
+                with edge(d) as (
+                    select (select min(x) - 1 from generate_series(floor(power(2::numeric, k / 4.0))::bigint,
+                                floor(power(2::numeric, k / 4.0))::bigint + 2) x
+                            where (x::numeric) ^ 4 >= 2::numeric ^ k)
+                    from generate_series(1, 170) k),
+                durations(d) as (
+                    select e.d + o from edge e, generate_series(-3, 3) o
+                    union all select g from generate_series(-1000::bigint, 200000) g
+                    union all select p::bigint from (select (2::numeric ^ i + o) as p from generate_series(0, 63) i,
+                        generate_series(-2, 2) o) x where p <= 9223372036854775807
+                    union all select (random() * 2 ^ (random() * 62))::bigint from generate_series(1, 20000)
+                    union all select unnest(array[-9223372036854775808, -1, 0, 1, 924575386325, 924575386326,
+                        9223372036854775806, 9223372036854775807, null]::bigint[]))
+                select count(*) as durations,
+                    count(*) filter (where run_metrics_duration_bucket(d) is distinct from v2_duration_bucket(d))
+                        as differ,
+                    max(run_metrics_duration_bucket(d)) as highest, count(*) filter (where d is null) as nulls
+                from durations""";
+
+        assertThat(db.query(durations)).singleElement().satisfies(row -> {
+            assertThat(row.get("differ")).isEqualTo(0L);
+            assertThat((Long) row.get("durations")).isGreaterThan(220_000L);
+            assertThat(row.get("highest")).isEqualTo(160);
+            assertThat(row.get("nulls")).isEqualTo(1L);
+        });
+    }
+
+    @Test
     void shouldServeEveryForeignKeyOfOursWithAnIndexLeadingWithItsColumnsWhenMigrated() {
         TestDatabase db = database(Start.MESHHOOK);
         db.migrate();
