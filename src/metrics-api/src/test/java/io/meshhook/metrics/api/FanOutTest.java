@@ -46,13 +46,7 @@ class FanOutTest {
         Tenant b = Tenant.create();
         new RecordedRuns(recorder).add(List.of(a.flow("a-flow").run("succeeded", at(0, 1)),
                 b.flow("b-flow").run("failed", at(0, 2)))).record();
-        Caller caller = new Caller(Optional.of(a.user()), "authenticated",
-                "{\"sub\":\"" + a.user() + "\",\"role\":\"authenticated\"}", false);
-
-        List<Row> both = scope.queryAsUser(caller, connection -> connection.query(WHO).execute()
-                .chain(first -> scope.besideAsUser(caller, connection, other -> other.query(WHO).execute())
-                        .map(beside -> List.of(first.iterator().next(), beside.iterator().next()))))
-                .await().atMost(Duration.ofSeconds(10));
+        List<Row> both = onBoth(userOf(a), TenantScope.Planning.CONNECTION, WHO);
 
         Row first = both.get(0);
         Row beside = both.get(1);
@@ -71,27 +65,31 @@ class FanOutTest {
      */
     @Test
     void shouldPlanAsAskedOnBothConnectionsForTheTransactionOnly() {
-        Tenant a = Tenant.create();
-        Caller caller = new Caller(Optional.of(a.user()), "authenticated",
-                "{\"sub\":\"" + a.user() + "\",\"role\":\"authenticated\"}", false);
+        Caller caller = userOf(Tenant.create());
         String mode = "select current_setting('plan_cache_mode'), current_user::text";
 
-        List<Row> generic = scope.queryAsUser(caller, TenantScope.Planning.GENERIC, connection -> connection
-                .query(mode).execute().chain(first -> scope.besideAsUser(caller, connection,
-                        TenantScope.Planning.GENERIC, other -> other.query(mode).execute())
-                        .map(beside -> List.of(first.iterator().next(), beside.iterator().next()))))
-                .await().atMost(Duration.ofSeconds(10));
+        List<Row> generic = onBoth(caller, TenantScope.Planning.GENERIC, mode);
         assertThat(generic).extracting(r -> r.getString(0)).containsExactly("force_generic_plan",
                 "force_generic_plan");
         assertThat(generic).extracting(r -> r.getString(1)).containsOnly("authenticated");
 
         for (int i = 0; i < 3; i++) { // whichever pooled connections come next
-            List<Row> usual = scope.queryAsUser(caller, connection -> connection.query(mode).execute()
-                    .chain(first -> scope.besideAsUser(caller, connection, other -> other.query(mode).execute())
-                            .map(beside -> List.of(first.iterator().next(), beside.iterator().next()))))
-                    .await().atMost(Duration.ofSeconds(10));
+            List<Row> usual = onBoth(caller, TenantScope.Planning.CONNECTION, mode);
             assertThat(usual).extracting(r -> r.getString(0)).containsOnly("force_custom_plan");
         }
+    }
+
+    /** The first row of {@code sql} on a read's connection, then on the connection beside it, planned as asked. */
+    private List<Row> onBoth(Caller caller, TenantScope.Planning planning, String sql) {
+        return scope.queryAsUser(caller, planning, connection -> connection.query(sql).execute()
+                .chain(first -> scope.besideAsUser(caller, connection, planning, other -> other.query(sql).execute())
+                        .map(beside -> List.of(first.iterator().next(), beside.iterator().next()))))
+                .await().atMost(Duration.ofSeconds(10));
+    }
+
+    private static Caller userOf(Tenant tenant) {
+        return new Caller(Optional.of(tenant.user()), "authenticated",
+                "{\"sub\":\"" + tenant.user() + "\",\"role\":\"authenticated\"}", false);
     }
 
     @Test
