@@ -59,12 +59,14 @@ public class LiveStream {
         }
         LiveClient client = new LiveClient(context, request.response(), projects);
         boolean resumed = request.request().getHeader("Last-Event-ID") != null;
+        // registered before "ready" is written: a client that has read "ready" is subscribed, so no counters
+        // committed after it are missed (a notice arriving now is queued on this context, after "ready")
+        clients.add(client);
         client.open(resumed, () -> clients.remove(client));
         client.every(config.keepalive(), client::keepalive);
         client.every(config.membershipRefresh(), () -> refresh(client, caller, requested));
         // a stream must not outlive the token that opened it; the client reconnects with a fresh one
         expiry(caller).ifPresent(at -> client.at(at, client::end));
-        clients.add(client);
     }
 
     private void refresh(LiveClient client, Caller caller, Optional<Set<UUID>> requested) {
