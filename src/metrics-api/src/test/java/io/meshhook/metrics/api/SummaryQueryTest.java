@@ -299,6 +299,54 @@ class SummaryQueryTest {
         assertThat(ones).containsExactlyElementsOf(world.slugs());
     }
 
+    /**
+     * 40 workflows: each half of the summary (one on each of two connections) holds 20, so the totals levels are
+     * read once per project and range (RollupReader.perProject, the project indexes that carry the figures, V12);
+     * filtered by trigger, the same summary reads the levels by version once per workflow and range. Runs lie on
+     * every edge the pieces have (a second before and at each end, inside the edge quarter-hours and hours, whole
+     * days, the hours before the end), in both periods: both reads must count each exactly once.
+     */
+    @Test
+    void shouldCountManyWorkflowsExactlyWhetherReadPerProjectOrPerWorkflow() {
+        Tenant tenant = Tenant.create();
+        Instant from = FROM.plus(Duration.ofMinutes(45));
+        Instant to = TO.minus(Duration.ofMinutes(90));
+        Instant previousFrom = from.minus(Duration.between(from, to));
+        List<Instant> times = List.of(previousFrom.minusSeconds(1), previousFrom,
+                previousFrom.plus(Duration.ofMinutes(20)), previousFrom.plus(Duration.ofHours(5)),
+                previousFrom.plus(Duration.ofDays(3)), from.minusSeconds(1), from, from.plus(Duration.ofMinutes(14)),
+                from.plus(Duration.ofHours(3)), at(3, 11), to.minus(Duration.ofHours(3)),
+                to.minus(Duration.ofMinutes(10)), to.minusSeconds(1), to);
+        String[] statuses = {"succeeded", "failed", "timed_out", "canceled"};
+        List<Run> runs = new ArrayList<>();
+        for (int w = 0; w < 40; w++) {
+            Flow flow = tenant.flow("many-" + w);
+            for (int i = 0; i < times.size(); i++) {
+                if ((i + w) % 3 != 0) {
+                    runs.add(
+                            flow.run(statuses[(i + w) % 4], times.get(i)).trigger(i % 2 == 0 ? "webhook" : "schedule"));
+                }
+            }
+        }
+        new RecordedRuns(recorder).add(runs).record();
+
+        JsonNode perProject = tenant.ok(SUMMARY, "from", from, "to", to, "limit", 50);
+        JsonNode perWorkflow = tenant.ok(SUMMARY, "from", from, "to", to, "limit", 50, "trigger", "webhook,schedule");
+
+        for (JsonNode body : List.of(perProject, perWorkflow)) {
+            assertThat(body.at("/workflows")).hasSize(40);
+            for (int w = 0; w < 40; w++) {
+                String slug = "many-" + w;
+                List<Run> own = runs.stream().filter(r -> r.flow().slug().equals(slug)).toList();
+                assertCounts(workflow(body, slug).get("counts"), Counts.in(own, from, to));
+                assertCounts(workflow(body, slug).get("previous"), Counts.in(own, previousFrom, from));
+            }
+            assertCounts(body.at("/aggregate/counts"), Counts.in(runs, from, to));
+            assertCounts(body.at("/aggregate/previous"), Counts.in(runs, previousFrom, from));
+            assertThat(Counts.ofSeries(body.at("/aggregate/series"))).isEqualTo(Counts.in(runs, from, to));
+        }
+    }
+
     @Test
     void shouldReadDurationPercentilesFromTheHistogramWithin10PercentOfTheRecordedOnes() {
         Tenant tenant = Tenant.create();

@@ -123,12 +123,20 @@ public class MetricsService {
         // workflows is ~5,000 rows, most of its time in PostgreSQL)
         Uni<RollupReader.WindowFigures> read;
         if (keys.size() < Math.max(2, splitWorkflows)) {
-            read = reader.window(keys, frame);
+            read = reader.window(keys, frame, RollupReader.Periods.BOTH);
+        } else if (reader.rowsPerProject(keys, frame)) {
+            // read per project, both halves of the workflows would scan the same ranges: the current period here,
+            // the previous one beside
+            read = Uni.combine().all().unis(reader.window(keys, frame, RollupReader.Periods.CURRENT),
+                    scope.besideAsUser(caller, connection,
+                            other -> reader.on(other).window(keys, frame, RollupReader.Periods.PREVIOUS)))
+                    .asTuple().map(both -> both.getItem1().withPrevious(both.getItem2()));
         } else {
             List<Key> first = keys.subList(0, keys.size() / 2);
             List<Key> second = keys.subList(keys.size() / 2, keys.size());
-            read = Uni.combine().all().unis(reader.window(first, frame),
-                    scope.besideAsUser(caller, connection, other -> reader.on(other).window(second, frame)))
+            read = Uni.combine().all().unis(reader.window(first, frame, RollupReader.Periods.BOTH),
+                    scope.besideAsUser(caller, connection,
+                            other -> reader.on(other).window(second, frame, RollupReader.Periods.BOTH)))
                     .asTuple().map(both -> both.getItem1().plus(both.getItem2()));
         }
         return read.map(window -> {

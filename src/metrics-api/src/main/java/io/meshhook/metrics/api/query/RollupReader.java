@@ -104,6 +104,16 @@ final class RollupReader {
             l.putAll(other.lines);
             return new WindowFigures(f, h, l);
         }
+
+        /** These figures of the current period with the previous period's, read apart (Periods.PREVIOUS). */
+        WindowFigures withPrevious(WindowFigures earlier) {
+            Map<Key, PeriodFigures> f = new HashMap<>(figures);
+            earlier.figures.forEach((key, p) -> f.merge(key, p, (current, previous) -> new PeriodFigures(
+                    current.current(), previous.previous(), current.durationSumMs(), current.durationMaxMs())));
+            Map<Key, List<Bucket>> l = new HashMap<>(lines);
+            earlier.lines.forEach(l::putIfAbsent); // a workflow with runs in the previous period only: no buckets
+            return new WindowFigures(f, histograms, l);
+        }
     }
 
     /** This query's reader on another connection of the same user (see TenantScope.besideAsUser). */
@@ -128,11 +138,27 @@ final class RollupReader {
         return histogramsInRows(keys.size()) ? Uni.createFrom().item(Map.of()) : histograms(keys);
     }
 
-    /** {@link #rows} with the histograms, read beside the rows on this connection when not in them. */
-    Uni<WindowFigures> window(List<Key> keys, Series.Frame frame) {
+    /** Which periods of the window a read covers. */
+    enum Periods {
+        BOTH, CURRENT, PREVIOUS
+    }
+
+    /**
+     * {@link #rows} of these periods, with the current period's histograms (read beside the rows on this connection
+     * when not in them).
+     */
+    Uni<WindowFigures> window(List<Key> keys, Series.Frame frame, Periods periods) {
+        if (periods == Periods.PREVIOUS) {
+            return rows(keys, frame, false, periods);
+        }
         // pipelined on the connection
-        return Uni.combine().all().unis(rows(keys, frame, histogramsInRows(keys.size())), histogramsApart(keys))
-                .asTuple().map(both -> both.getItem1().withHistograms(both.getItem2()));
+        return Uni.combine().all().unis(rows(keys, frame, histogramsInRows(keys.size()), periods),
+                histogramsApart(keys)).asTuple().map(both -> both.getItem1().withHistograms(both.getItem2()));
+    }
+
+    /** Whether {@link #rows} of these keys scans each range once per project (see {@link #perProject}). */
+    boolean rowsPerProject(List<Key> keys, Series.Frame frame) {
+        return perProject(keys.size(), pieces(frame, Periods.BOTH));
     }
 
     /**
@@ -141,14 +167,13 @@ final class RollupReader {
      * the frame's local buckets (the same frame the answer's series are drawn on).
      */
     Uni<WindowFigures> rows(List<Key> keys, Series.Frame frame, boolean withHistograms) {
+        return rows(keys, frame, withHistograms, Periods.BOTH);
+    }
+
+    private Uni<WindowFigures> rows(List<Key> keys, Series.Frame frame, boolean withHistograms, Periods periods) {
         TimeWindow w = query.window();
-        List<Instant> cuts = new ArrayList<>(frame.size() + 1);
-        for (int i = 0; i < frame.size(); i++) {
-            cuts.add(Instant.ofEpochSecond(frame.start(i)));
-        }
-        cuts.add(w.from());
         long from = w.from().getEpochSecond();
-        return run(MetricsSql.WINDOW_ROWS, keys, RollupPieces.of(w.previousFrom(), w.to(), cuts, localDayStarts),
+        return run(MetricsSql.WINDOW_ROWS, keys, pieces(frame, periods),
                 Map.of("from", offset(w.from()), "hist", withHistograms)).map(rows -> {
                     // columns by position (WINDOW_ROWS), the workflow by its ordinal in the keys: a few thousand rows,
                     // and looking columns up by name and hashing a new slug string per row was most of the reader's
@@ -200,6 +225,18 @@ final class RollupReader {
                     }
                     return new WindowFigures(figures, histograms, lines);
                 });
+    }
+
+    /** The pieces of the periods, cut at the frame's buckets and at the current period's start. */
+    private RollupPieces pieces(Series.Frame frame, Periods periods) {
+        TimeWindow w = query.window();
+        List<Instant> cuts = new ArrayList<>(frame.size() + 1);
+        for (int i = 0; i < frame.size(); i++) {
+            cuts.add(Instant.ofEpochSecond(frame.start(i)));
+        }
+        cuts.add(w.from());
+        return RollupPieces.of(periods == Periods.CURRENT ? w.from() : w.previousFrom(),
+                periods == Periods.PREVIOUS ? w.from() : w.to(), cuts, localDayStarts);
     }
 
     /** One workflow's sums while the rows of WINDOW_ROWS are read. */
@@ -284,8 +321,7 @@ final class RollupReader {
         if (!pieces.localDays().isEmpty()) {
             levels.add(LevelStatement.Level.LOCAL_DAYS);
         }
-        // many workflows over many ranges: scan each range once per project instead of once per workflow
-        LevelStatement.Compiled compiled = statement.compile(levels, keys.size() >= 16 && pieces.rangeCount() >= 16);
+        LevelStatement.Compiled compiled = statement.compile(levels, perProject(keys.size(), pieces));
         Map<String, Object> values = new HashMap<>(own);
         values.put("projects", keys.stream().map(Key::projectId).toArray(UUID[]::new));
         values.put("slugs", keys.stream().map(Key::slug).toArray(String[]::new));
@@ -301,6 +337,19 @@ final class RollupReader {
         values.put("local_to", pieces.localDays().toArray());
         values.put("local_minutes", pieces.localDays().minutesArray());
         return connection.preparedQuery(compiled.sql()).execute(compiled.tuple(values));
+    }
+
+    /**
+     * Whether to scan each range once per project (LevelStatement's byProject) instead of once per workflow: for many
+     * workflows over many ranges, and for many workflows over the totals levels, whose project-ordered indexes carry
+     * the figures (V12). A per-workflow scan reads at least one leaf page per workflow and range, even for a range of
+     * two hours at an edge of the window; a per-project scan reads the range's rows of every workflow of the
+     * project side by side, on a few leaf pages for all of them, and filters them against the keys. Reads of the
+     * levels by version and trigger keep the per-workflow scan: their project indexes do not carry the figures,
+     * and each row would be a heap page.
+     */
+    static boolean perProject(int keyCount, RollupPieces pieces) {
+        return keyCount >= 16 && (pieces.rangeCount() >= 16 || pieces.totals());
     }
 
     static OffsetDateTime offset(Instant t) {
