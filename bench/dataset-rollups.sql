@@ -1,11 +1,12 @@
 -- One rollup level of the benchmark's data set from its raw outcomes (included by dataset.sql with :level and
--- :level_table set): counts, duration sum and max, and the duration histogram built from (bucket, count) pairs.
+-- :level_table set): counts, duration sum and max, and the duration histogram built from (bucket, count) pairs
+-- (empty buckets null, as the record path writes them since V13).
 insert into :level_table (project_id, workflow_slug, bucket_start, workflow_id, trigger, workflow_version,
     succeeded, failed, timed_out, canceled, retried, duration_sum_ms, duration_max_ms, duration_hist,
     last_finished_at)
 select project_id, workflow_slug, bucket_start, workflow_id, trigger, max(workflow_version), sum(s), sum(f), sum(t),
     sum(c), sum(r), sum(d), max(m),
-    (select array_agg(coalesce((jsonb_object_agg(i, n) ->> g::text)::integer, 0) order by g)
+    (select array_agg((jsonb_object_agg(i, n) ->> g::text)::integer order by g)
      from generate_series(1, max(i)) g),
     max(l)
 from (

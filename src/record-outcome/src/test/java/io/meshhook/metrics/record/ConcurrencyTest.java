@@ -189,7 +189,7 @@ class ConcurrencyTest {
     void shouldPutEachRunInItsDurationBucketWhenRollupsAreMergedConcurrently() {
         List<Histogram> stored = histograms(db.query("""
                 select project_id, workflow_slug, bucket_start, workflow_id, trigger,
-                    array_to_string(duration_hist, ',') as duration_hist
+                    array_to_string(duration_hist, ',', '') as duration_hist
                 from workflow_run_rollups where""" + OURS, owner));
 
         assertSameRows(stored, "workflow_run_rollups", Histogram.expected(runs), "the runs sent");

@@ -16,8 +16,9 @@ final class HistogramSum {
     private boolean empty = true;
 
     /**
-     * Adds one histogram in PostgreSQL's text form: elements 1..n between braces, {@code NULL} counting as 0 (as
-     * in run_metrics_hist_add), an optional dimension prefix ({@code [1:3]=}) ignored. Null adds nothing.
+     * Adds one histogram in PostgreSQL's text form: elements 1..n between braces, {@code NULL} or nothing between
+     * two commas counting as 0 (as in run_metrics_hist_add), an optional dimension prefix ({@code [1:3]=}) ignored.
+     * Null adds nothing.
      */
     void add(String text) {
         if (text == null) {
@@ -36,7 +37,8 @@ final class HistogramSum {
                 value = value * 10 + (c - '0');
                 pending = true;
             } else if (c == ',' || c == '}') {
-                if (pending || c == ',') {
+                // an element ends here unless the braces are empty: "{}" has none, "{1,}" two
+                if (pending || c == ',' || text.charAt(i - 1) == ',') {
                     addAt(element++, value);
                 }
                 value = 0;

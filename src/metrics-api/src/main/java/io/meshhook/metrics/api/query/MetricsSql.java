@@ -38,15 +38,17 @@ final class MetricsSql {
             select k.n, r.bucket_start, r.succeeded, r.failed, r.timed_out, r.canceled, r.retried, r.duration_sum_ms,
                 r.duration_max_ms,
                 case when @hist::boolean and r.bucket_start >= @from::timestamptz and cardinality(r.duration_hist) > 0
-                    then r.duration_hist::text end as duration_hist
+                    then '{' || array_to_string(r.duration_hist, ',', '') || '}' end as duration_hist
             """, "");
 
     /**
      * The duration histograms of the rows, summed per workflow by the reader: adding a few thousand short arrays in
      * Java is several times cheaper than unnesting them into hundreds of thousands of rows and grouping in SQL.
+     * Empty buckets (nulls since V13) are shipped as nothing between two commas ({@code {,,3,1}}), not as
+     * {@code NULL}: a histogram's text is then shorter than with zeros.
      */
     static final LevelStatement HISTOGRAMS = new LevelStatement("""
-            select k.n, r.duration_hist::text
+            select k.n, '{' || array_to_string(r.duration_hist, ',', '') || '}'
             """, """
             where cardinality(r.duration_hist) > 0
             """);
