@@ -304,7 +304,8 @@ class SummaryQueryTest {
      * read once per project and range (RollupReader.perProject, the project indexes that carry the figures, V12);
      * filtered by trigger, the same summary reads the levels by version once per workflow and range. Runs lie on
      * every edge the pieces have (a second before and at each end, inside the edge quarter-hours and hours, whole
-     * days, the hours before the end), in both periods or in one: both reads must count each exactly once.
+     * days, the hours before the end), in both periods or in one: each read must count each exactly once; and a
+     * 365-day summary, read per project with half of the workflows on each connection (MetricsService).
      */
     @Test
     void shouldCountManyWorkflowsExactlyWhetherReadPerProjectOrPerWorkflow() {
@@ -334,6 +335,16 @@ class SummaryQueryTest {
 
         JsonNode perProject = tenant.ok(SUMMARY, "from", from, "to", to, "limit", 50);
         JsonNode perWorkflow = tenant.ok(SUMMARY, "from", from, "to", to, "limit", 50, "trigger", "webhook,schedule");
+        // a previous period mostly older than the rollups' retention: per project too, half the workflows each
+        JsonNode year = tenant.ok(SUMMARY, "from", to.minus(Duration.ofDays(365)), "to", to, "limit", 50);
+        assertThat(year.at("/workflows")).hasSize(40);
+        for (int w = 0; w < 40; w++) {
+            String slug = "many-" + w;
+            List<Run> own = runs.stream().filter(r -> r.flow().slug().equals(slug)).toList();
+            assertCounts(workflow(year, slug).get("counts"), Counts.in(own, to.minus(Duration.ofDays(365)), to));
+            assertCounts(workflow(year, slug).get("previous"), Counts.NONE);
+        }
+        assertCounts(year.at("/aggregate/counts"), Counts.in(runs, to.minus(Duration.ofDays(365)), to));
 
         for (JsonNode body : List.of(perProject, perWorkflow)) {
             assertThat(body.at("/workflows")).hasSize(40);

@@ -84,12 +84,13 @@ final class LevelStatement {
     }
 
     /**
-     * By project: one index range scan per project and range, keeping the keys' rows; for many workflows over
-     * many ranges (a long series in a zone whose days do not start on a UTC hour, when its local days are not kept).
+     * By project: one index range scan per project and range, keeping the keys' rows (RollupReader.perProject).
+     * The scan drops the other workflows' rows itself (the slug is in the totals' project indexes since V12), so
+     * that each half of a summary read on two connections returns only its own.
      */
     private static String byProject(List<Level> levels) {
-        List<String> branches = levels.stream().map(l -> branch(l, "x.project_id = any(@projects::uuid[])"))
-                .toList();
+        List<String> branches = levels.stream().map(l -> branch(l,
+                "x.project_id = any(@projects::uuid[]) and x.workflow_slug = any(@slugs::text[])")).toList();
         return """
                 from (
                 %s) r

@@ -31,6 +31,7 @@ import io.meshhook.metrics.data.problem.Problem;
 import io.meshhook.metrics.data.problem.ProblemException;
 import io.meshhook.metrics.data.rates.RunCounts;
 import io.meshhook.metrics.data.tenant.TenantScope;
+import io.meshhook.metrics.data.time.RangeParser;
 import io.meshhook.metrics.data.time.TimeWindow;
 import io.meshhook.metrics.data.validation.CanonicalUuid;
 import io.smallrye.mutiny.Uni;
@@ -124,9 +125,9 @@ public class MetricsService {
         Uni<RollupReader.WindowFigures> read;
         if (keys.size() < Math.max(2, splitWorkflows)) {
             read = reader.window(keys, frame, RollupReader.Periods.BOTH);
-        } else if (reader.rowsPerProject(keys, frame)) {
+        } else if (reader.rowsPerProject(keys, frame) && previousMostlyKept(query.window(), now)) {
             // read per project, both halves of the workflows would scan the same ranges: the current period here,
-            // the previous one beside
+            // the previous one beside (a 30-day summary: about as many rows each)
             read = Uni.combine().all().unis(reader.window(keys, frame, RollupReader.Periods.CURRENT),
                     scope.besideAsUser(caller, connection,
                             other -> reader.on(other).window(keys, frame, RollupReader.Periods.PREVIOUS)))
@@ -165,6 +166,20 @@ public class MetricsService {
             String next = end < listed.size() ? cursors.next(query, end) : null;
             return new Summary(range(query), aggregate, withDetail, next);
         });
+    }
+
+    /**
+     * Whether at least half of the window's previous period lies within the rollups' retention
+     * (RangeParser.MAX_RANGE, 400 days). If not (a 365-day summary's previous period is 730 to 365 days ago), it is
+     * mostly pruned, and reading it on a connection of its own would leave that connection idle while the other
+     * reads every row: such a summary reads half of the workflows on each connection, even per project (each
+     * scanning the project's ranges and keeping its own workflows' rows).
+     */
+    static boolean previousMostlyKept(TimeWindow w, Instant now) {
+        Instant horizon = now.minus(RangeParser.MAX_RANGE);
+        Instant kept = w.previousFrom().isAfter(horizon) ? w.previousFrom() : horizon;
+        long period = w.from().getEpochSecond() - w.previousFrom().getEpochSecond();
+        return 2 * (w.from().getEpochSecond() - kept.getEpochSecond()) >= period;
     }
 
     private Uni<WorkflowDetail> detail(RollupReader reader, MetricsQuery query, Key key, Instant now,
