@@ -120,8 +120,8 @@ public class MetricsService {
         // the local buckets, worked out once for the read and every series of the answer
         Series.Frame frame = Series.frame(query.window(), now);
         // one read of the rollups gives the figures, histograms and series buckets of every workflow; with many
-        // workflows, half of them are read beside the other half (two backends at once: the 30-day summary of 50
-        // workflows is ~5,000 rows, most of its time in PostgreSQL)
+        // workflows, it is spread over two backends at once (the 30-day summary of 50 workflows is ~5,000 rows, most
+        // of its time in PostgreSQL): by period or by halves of the workflows, as below
         Uni<RollupReader.WindowFigures> read;
         if (keys.size() < Math.max(2, splitWorkflows)) {
             read = reader.window(keys, frame, RollupReader.Periods.BOTH);

@@ -345,8 +345,8 @@ final class RollupReader {
      * the figures (V12). A per-workflow scan reads at least one leaf page per workflow and range, even for a range of
      * two hours at an edge of the window; a per-project scan reads the range's rows of every workflow of the
      * project side by side, on a few leaf pages for all of them, and filters them against the keys. Reads of the
-     * levels by version and trigger keep the per-workflow scan: their project indexes do not carry the figures,
-     * and each row would be a heap page.
+     * levels by version and trigger keep the per-workflow scan unless the ranges are many: their project indexes
+     * do not carry the figures, and each row would be a heap page.
      */
     static boolean perProject(int keyCount, RollupPieces pieces) {
         return keyCount >= 16 && (pieces.rangeCount() >= 16 || pieces.totals());
