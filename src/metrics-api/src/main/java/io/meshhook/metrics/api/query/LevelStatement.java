@@ -32,8 +32,15 @@ final class LevelStatement {
             x.project_id, x.workflow_slug, x.bucket_start, x.succeeded, x.failed, x.timed_out, x.canceled, \
             x.retried, x.duration_sum_ms, x.duration_max_ms, x.duration_hist""";
 
-    /** The filters of the levels with version and trigger dimensions. */
-    private static final String FILTERED = " and x.trigger = any(@triggers::text[])"
+    /**
+     * The filters of the levels with version and trigger dimensions. The trigger is tested by array_position, not
+     * {@code x.trigger = any(...)}: as an index condition on the keys' last column (after workflow_id, which nothing
+     * bounds), PostgreSQL 15 descends the index once per trigger and per workflow of an {@code any} on the slug, and
+     * each of those descents bounds nothing more than one would. On the 10-million-outcome data set the 30-day
+     * summary's 15-minute edges (two ranges, 50 workflows, four triggers: 400 descents) read 1,663 buffers for 31
+     * rows; as a filter on the rows the range scans return, the trigger costs no page.
+     */
+    private static final String FILTERED = " and array_position(@triggers::text[], x.trigger) is not null"
             + " and (@version::integer is null or x.workflow_version = @version::integer)";
 
     /**
@@ -89,8 +96,13 @@ final class LevelStatement {
      * that each half of a summary read on two connections returns only its own.
      */
     private static String byProject(List<Level> levels) {
-        List<String> branches = levels.stream().map(l -> branch(l,
-                "x.project_id = any(@projects::uuid[]) and x.workflow_slug = any(@slugs::text[])")).toList();
+        List<String> branches = levels.stream().map(l -> branch(l, l == Level.QUARTERS
+                // the 15-minute rows at a window's edges are few (one or two partial hours), written in time order
+                // and read through the (project, time) index; with the slug as an index condition the key would be
+                // descended once per workflow and range (a 30-day summary's 50 workflows: 100 descents, ~100 leaf
+                // pages read cold for 31 rows)
+                ? "x.project_id = any(@projects::uuid[]) and array_position(@slugs::text[], x.workflow_slug) is not null"
+                : "x.project_id = any(@projects::uuid[]) and x.workflow_slug = any(@slugs::text[])")).toList();
         return """
                 from (
                 %s) r
