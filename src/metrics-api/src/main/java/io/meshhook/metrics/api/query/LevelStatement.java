@@ -111,6 +111,29 @@ final class LevelStatement {
                 """.formatted(String.join("union all\n", branches));
     }
 
+    /**
+     * By project, but the local days by key: for a read of some of a project's workflows (half of them, beside a
+     * read of the other half). Read per project, both halves would scan the same local-day pages (a 365-day summary's
+     * 378 buffers each, half of the rows dropped by each); a workflow's local days lie side by side in the key, so
+     * per key each half reads its own. The edges stay per project: few rows, and per key one descent per workflow
+     * and range.
+     */
+    private static String byProjectLocalDaysByKey(List<Level> levels) {
+        List<Level> others = levels.stream().filter(l -> l != Level.LOCAL_DAYS).toList();
+        String perKey = """
+                select k.n, x.* from unnest(@projects::uuid[], @slugs::text[]) with ordinality as k(project_id, workflow_slug, n)
+                cross join lateral (
+                %s) x
+                """
+                .formatted(
+                        branch(Level.LOCAL_DAYS, "x.project_id = k.project_id and x.workflow_slug = k.workflow_slug"));
+        if (others.isEmpty()) {
+            return "from (\n" + perKey + ") r\ncross join lateral (select r.n) k\n";
+        }
+        String rest = byProject(others).replaceFirst("^from ", "select k.n, r.* from ");
+        return "from (\n" + perKey + "union all\n" + rest + ") r\ncross join lateral (select r.n) k\n";
+    }
+
     private static final Pattern NAME = Pattern.compile("@([a-z_]+)");
 
     /** A shape compiled to positional SQL: the parameters' names in the order of $1, $2, … */
@@ -138,14 +161,20 @@ final class LevelStatement {
 
     /** The statement for these levels (none: the 15-minute branch, which then finds nothing). */
     Compiled compile(List<Level> levels, boolean perProject) {
+        return compile(levels, perProject, false);
+    }
+
+    /** The statement for these levels; per project with the local days per key when {@code localDaysByKey}. */
+    Compiled compile(List<Level> levels, boolean perProject, boolean localDaysByKey) {
         List<Level> present = levels.isEmpty() ? List.of(Level.QUARTERS) : levels;
-        int shape = perProject ? 1 : 0;
+        boolean mixed = perProject && localDaysByKey && present.contains(Level.LOCAL_DAYS);
+        int shape = (perProject ? 1 : 0) | (mixed ? 1 << 10 : 0);
         for (Level l : present) {
             shape |= 2 << l.ordinal();
         }
-        return shapes.computeIfAbsent(shape, s -> positional(head + (perProject
-                ? byProject(present)
-                : byKey(present)) + tail));
+        return shapes.computeIfAbsent(shape, s -> positional(head + (mixed
+                ? byProjectLocalDaysByKey(present)
+                : perProject ? byProject(present) : byKey(present)) + tail));
     }
 
     /** Replaces each distinct {@code @name} by $1, $2, … in the order of first appearance. */

@@ -135,9 +135,9 @@ public class MetricsService {
         } else {
             List<Key> first = keys.subList(0, keys.size() / 2);
             List<Key> second = keys.subList(keys.size() / 2, keys.size());
-            read = Uni.combine().all().unis(reader.window(first, frame, RollupReader.Periods.BOTH),
+            read = Uni.combine().all().unis(reader.part().window(first, frame, RollupReader.Periods.BOTH),
                     scope.besideAsUser(caller, connection,
-                            other -> reader.on(other).window(second, frame, RollupReader.Periods.BOTH)))
+                            other -> reader.part().on(other).window(second, frame, RollupReader.Periods.BOTH)))
                     .asTuple().map(both -> both.getItem1().plus(both.getItem2()));
         }
         return read.map(window -> {

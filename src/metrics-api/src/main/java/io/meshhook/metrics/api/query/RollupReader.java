@@ -45,15 +45,31 @@ final class RollupReader {
     private final SqlConnection connection;
     private final MetricsQuery query;
     private final Set<Integer> localDayStarts;
+    /** Whether this reader reads part of a project's workflows (see {@link #part}). */
+    private final boolean part;
 
     /**
      * A reader of one query's rollups; {@code localDayStarts}: the day starts the local-day level keeps
      * (LOCAL_DAY_STARTS), read only when the query is unfiltered.
      */
     RollupReader(SqlConnection connection, MetricsQuery query, Set<Integer> localDayStarts) {
+        this(connection, query, query.unfiltered() ? localDayStarts : Set.of(), false);
+    }
+
+    private RollupReader(SqlConnection connection, MetricsQuery query, Set<Integer> localDayStarts, boolean part) {
         this.connection = connection;
         this.query = query;
-        this.localDayStarts = query.unfiltered() ? localDayStarts : Set.of();
+        this.localDayStarts = localDayStarts;
+        this.part = part;
+    }
+
+    /**
+     * This reader for a part of the workflows that another connection's reader complements (a summary's halves):
+     * where it reads per project, it reads the local days per workflow, so that the two parts do not scan the same
+     * local-day pages (LevelStatement's byProjectLocalDaysByKey).
+     */
+    RollupReader part() {
+        return new RollupReader(connection, query, localDayStarts, true);
     }
 
     /** The day starts the local-day level keeps, read in the caller's transaction. */
@@ -118,7 +134,7 @@ final class RollupReader {
 
     /** This query's reader on another connection of the same user (see TenantScope.besideAsUser). */
     RollupReader on(SqlConnection other) {
-        return new RollupReader(other, query, localDayStarts);
+        return new RollupReader(other, query, localDayStarts, part);
     }
 
     /**
@@ -321,7 +337,7 @@ final class RollupReader {
         if (!pieces.localDays().isEmpty()) {
             levels.add(LevelStatement.Level.LOCAL_DAYS);
         }
-        LevelStatement.Compiled compiled = statement.compile(levels, perProject(keys.size(), pieces));
+        LevelStatement.Compiled compiled = statement.compile(levels, perProject(keys.size(), pieces), part);
         Map<String, Object> values = new HashMap<>(own);
         values.put("projects", keys.stream().map(Key::projectId).toArray(UUID[]::new));
         values.put("slugs", keys.stream().map(Key::slug).toArray(String[]::new));
