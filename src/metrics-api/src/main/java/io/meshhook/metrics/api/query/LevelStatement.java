@@ -97,10 +97,10 @@ final class LevelStatement {
      */
     private static String byProject(List<Level> levels) {
         List<String> branches = levels.stream().map(l -> branch(l, l == Level.QUARTERS
-                // the 15-minute rows at a window's edges are few (one or two partial hours), written in time order
-                // and read through the (project, time) index; with the slug as an index condition the key would be
-                // descended once per workflow and range (a 30-day summary's 50 workflows: 100 descents, ~100 leaf
-                // pages read cold for 31 rows)
+                // the 15-minute rows at a window's edges are few (one or two partial hours): read through the
+                // (project, time) index, one heap page a row at worst (the benchmark's bulk-loaded rows; rows
+                // written as runs arrive lie closer); with the slug as an index condition the key would be descended
+                // once per workflow and range (a 30-day summary's 50 workflows: 100 descents, ~100 leaf pages cold)
                 ? "x.project_id = any(@projects::uuid[]) and array_position(@slugs::text[], x.workflow_slug) is not null"
                 : "x.project_id = any(@projects::uuid[]) and x.workflow_slug = any(@slugs::text[])")).toList();
         return """
@@ -159,12 +159,10 @@ final class LevelStatement {
         this.tail = tail;
     }
 
-    /** The statement for these levels (none: the 15-minute branch, which then finds nothing). */
-    Compiled compile(List<Level> levels, boolean perProject) {
-        return compile(levels, perProject, false);
-    }
-
-    /** The statement for these levels; per project with the local days per key when {@code localDaysByKey}. */
+    /**
+     * The statement for these levels (none: the 15-minute branch, which then finds nothing), per key or per project,
+     * and then with the local days per key when {@code localDaysByKey}.
+     */
     Compiled compile(List<Level> levels, boolean perProject, boolean localDaysByKey) {
         List<Level> present = levels.isEmpty() ? List.of(Level.QUARTERS) : levels;
         boolean mixed = perProject && localDaysByKey && present.contains(Level.LOCAL_DAYS);
