@@ -120,13 +120,8 @@ final class LevelStatement {
      */
     private static String byProjectLocalDaysByKey(List<Level> levels) {
         List<Level> others = levels.stream().filter(l -> l != Level.LOCAL_DAYS).toList();
-        String perKey = """
-                select k.n, x.* from unnest(@projects::uuid[], @slugs::text[]) with ordinality as k(project_id, workflow_slug, n)
-                cross join lateral (
-                %s) x
-                """
-                .formatted(
-                        branch(Level.LOCAL_DAYS, "x.project_id = k.project_id and x.workflow_slug = k.workflow_slug"));
+        // each shape's own from-clause, made a select of the key's ordinal and the level's columns
+        String perKey = byKey(List.of(Level.LOCAL_DAYS)).replaceFirst("^from ", "select k.n, r.* from ");
         if (others.isEmpty()) {
             return "from (\n" + perKey + ") r\ncross join lateral (select r.n) k\n";
         }
