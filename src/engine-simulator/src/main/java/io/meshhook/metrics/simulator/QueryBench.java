@@ -42,8 +42,10 @@ public final class QueryBench {
         int warmup = Integer.parseInt(env("WARMUP", "5"));
         // endpoint-only requests before each scenario's rounds, so that the figures are the function's steady state
         // and not its JIT compiler's first minutes (on 2026-12-04, with 5 warm-up requests only, the hourly trend's p95
-        // was 40 ms; after 300 more, 22-29 ms); the deployed functions are native executables, compiled ahead of time
-        int prewarm = Integer.parseInt(env("PREWARM", "100"));
+        // was 40 ms; after 300 more, 22-29 ms). 100 were not enough either: on 2026-12-07 (fifth machine) the summary
+        // answered alone in 31.4 ms at p50 after 100, in 18.7 ms after 3,000, and the hourly trend in 13.1 and 8.2 ms.
+        // The deployed functions are native executables, compiled ahead of time: they have no warm-up to wait for
+        int prewarm = Integer.parseInt(env("PREWARM", "2000"));
         // ONLY=hourly (say) times only the scenarios whose name contains it, to look at one closely
         String only = env("ONLY", "");
         Instant now = Instant.now();
@@ -81,7 +83,12 @@ public final class QueryBench {
                 HttpRequest request = HttpRequest.newBuilder(URI.create(api + s.path()))
                         .header("Authorization", "Bearer " + token).build();
                 for (int i = 0; i < prewarm; i++) {
-                    http.send(request, HttpResponse.BodyHandlers.discarding());
+                    int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    if (status != 200) {
+                        // a refused warm-up request (429: the caller's budget) warms nothing; bench/queries.sh raises
+                        // it
+                        throw new IllegalStateException("warm-up request " + i + " answered " + status);
+                    }
                 }
                 double[] endpoint = new double[iterations];
                 double[] raw = new double[iterations];
