@@ -85,8 +85,7 @@ public final class QueryBench {
                 for (int i = 0; i < prewarm; i++) {
                     int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                     if (status != 200) {
-                        // a refused warm-up request (429: the caller's budget) warms nothing; bench/queries.sh raises
-                        // it
+                        // a 429 (over the caller's budget, which queries.sh lifts) warms nothing
                         throw new IllegalStateException("warm-up request " + i + " answered " + status);
                     }
                 }

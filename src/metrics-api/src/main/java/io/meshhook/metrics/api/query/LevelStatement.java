@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -96,13 +97,16 @@ final class LevelStatement {
      * that each half of a summary read on two connections returns only its own.
      */
     private static String byProject(List<Level> levels) {
-        List<String> branches = levels.stream().map(l -> branch(l, l == Level.QUARTERS
-                // the 15-minute rows at a window's edges are few (one or two partial hours): read through the
-                // (project, time) index, one heap page a row at worst (the benchmark's bulk-loaded rows; rows
-                // written as runs arrive lie closer); with the slug as an index condition the key would be descended
-                // once per workflow and range (a 30-day summary's 50 workflows: 100 descents, ~100 leaf pages cold)
-                ? "x.project_id = any(@projects::uuid[]) and array_position(@slugs::text[], x.workflow_slug) is not null"
-                : "x.project_id = any(@projects::uuid[]) and x.workflow_slug = any(@slugs::text[])")).toList();
+        List<String> branches = levels.stream().map(l -> branch(l, "x.project_id = any(@projects::uuid[]) and "
+                + (l == Level.QUARTERS
+                        // the 15-minute rows at a window's edges are few (one or two partial hours): read through the
+                        // (project, time) index, one heap page a row at worst (the benchmark's bulk-loaded rows; rows
+                        // written as runs arrive lie closer); with the slug as an index condition the key would be
+                        // descended once per workflow and range (a 30-day summary's 50 workflows: 100 descents, ~100
+                        // leaf pages cold)
+                        ? "array_position(@slugs::text[], x.workflow_slug) is not null"
+                        : "x.workflow_slug = any(@slugs::text[])")))
+                .toList();
         return """
                 from (
                 %s) r
@@ -121,12 +125,12 @@ final class LevelStatement {
     private static String byProjectLocalDaysByKey(List<Level> levels) {
         List<Level> others = levels.stream().filter(l -> l != Level.LOCAL_DAYS).toList();
         // each shape's own from-clause, made a select of the key's ordinal and the level's columns
-        String perKey = byKey(List.of(Level.LOCAL_DAYS)).replaceFirst("^from ", "select k.n, r.* from ");
-        if (others.isEmpty()) {
-            return "from (\n" + perKey + ") r\ncross join lateral (select r.n) k\n";
+        List<String> parts = new ArrayList<>(List.of(byKey(List.of(Level.LOCAL_DAYS))));
+        if (!others.isEmpty()) {
+            parts.add(byProject(others));
         }
-        String rest = byProject(others).replaceFirst("^from ", "select k.n, r.* from ");
-        return "from (\n" + perKey + "union all\n" + rest + ") r\ncross join lateral (select r.n) k\n";
+        return "from (\n" + parts.stream().map(p -> p.replaceFirst("^from ", "select k.n, r.* from "))
+                .collect(Collectors.joining("union all\n")) + ") r\ncross join lateral (select r.n) k\n";
     }
 
     private static final Pattern NAME = Pattern.compile("@([a-z_]+)");
