@@ -79,6 +79,72 @@ class FanOutTest {
         }
     }
 
+    /**
+     * A read (TenantScope.readAsUser) writes BEGIN, the claims and its statements at once and answers before its
+     * COMMIT: its statements still run inside the transaction as the user (a claim set for the transaction only
+     * would be gone after its own statement outside one), RLS shows the caller's rows only, and the connection goes
+     * back to the pool with the transaction ended.
+     */
+    @Test
+    void shouldReadInsideTheTransactionAsTheUserAndEndIt() {
+        Tenant a = Tenant.create();
+        Tenant b = Tenant.create();
+        new RecordedRuns(recorder).add(List.of(a.flow("a-flow").run("succeeded", at(0, 1)),
+                b.flow("b-flow").run("failed", at(0, 2)))).record();
+
+        for (TenantScope.Planning planning : TenantScope.Planning.values()) {
+            Row row = scope.readAsUser(userOf(a), planning, c -> c.query(WHO).execute())
+                    .await().atMost(Duration.ofSeconds(10)).iterator().next();
+            assertThat(row.getString(1)).as("the role set for the transaction").isEqualTo("authenticated");
+            assertThat(row.getString(3)).contains(a.user().toString());
+            assertThat(List.of(row.getArrayOfStrings(2))).containsExactly(a.project().toString());
+        }
+        assertNoTransactionLeftOpen();
+    }
+
+    /**
+     * A read that fails (PostgreSQL refuses a statement, or the work itself fails) fails with its own error, not
+     * with the ROLLBACK's, and leaves no transaction open: the next reads on the pooled connections plan as the
+     * connection does, not as the failed transaction asked.
+     */
+    @Test
+    void shouldFailAFailedReadWithItsOwnErrorAndRollItBack() {
+        Caller caller = userOf(Tenant.create());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> scope.readAsUser(caller,
+                TenantScope.Planning.GENERIC, c -> c.query("select 1 / 0").execute())
+                .await().atMost(Duration.ofSeconds(10))).hasMessageContaining("division by zero");
+        IllegalStateException own = new IllegalStateException("the work's own failure");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> scope.readAsUser(caller,
+                TenantScope.Planning.GENERIC, c -> c.query("select 1").execute()
+                        .chain(() -> io.smallrye.mutiny.Uni.createFrom().failure(own)))
+                .await().atMost(Duration.ofSeconds(10))).isSameAs(own);
+        assertNoTransactionLeftOpen();
+        for (int i = 0; i < 8; i++) { // whichever pooled connections come next
+            String mode = scope.readAsUser(caller, TenantScope.Planning.CONNECTION,
+                    c -> c.query("select current_setting('plan_cache_mode')").execute())
+                    .await().atMost(Duration.ofSeconds(10)).iterator().next().getString(0);
+            assertThat(mode).isEqualTo("force_custom_plan");
+        }
+    }
+
+    /** No backend of the test database stays idle in a transaction (a read's COMMIT or ROLLBACK runs after it). */
+    private static void assertNoTransactionLeftOpen() {
+        long open = -1;
+        for (int i = 0; i < 50 && open != 0; i++) {
+            open = DatabaseResource.database().scalar("select count(*) from pg_stat_activity"
+                    + " where datname = current_database() and state like 'idle in transaction%'");
+            if (open != 0) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        assertThat(open).as("backends idle in a transaction").isZero();
+    }
+
     /** The first row of {@code sql} on a read's connection, then on the connection beside it, planned as asked. */
     private List<Row> onBoth(Caller caller, TenantScope.Planning planning, String sql) {
         return scope.queryAsUser(caller, planning, connection -> connection.query(sql).execute()

@@ -78,6 +78,15 @@ public class TenantScope {
     }
 
     /**
+     * {@link #queryAsUser} for work that only reads, in fewer round trips: see {@link #readOn}. Work that writes
+     * must use queryAsUser, whose answer waits for the commit.
+     */
+    public <T> Uni<T> readAsUser(Caller caller, Planning planning, Function<SqlConnection, Uni<T>> work) {
+        requireUser(caller);
+        return readOn(pool, caller, planning, work);
+    }
+
+    /**
      * Runs statements of a read that holds {@code current} (a {@link #queryAsUser} connection) beside it: on a
      * connection of the fan-out pool, in a transaction of its own that becomes the same user, so that PostgreSQL
      * works on both at once (two backends, two cores); pipelined on {@code current} itself when the fan-out pool
@@ -95,7 +104,8 @@ public class TenantScope {
             Function<SqlConnection, Uni<T>> work) {
         requireUser(caller);
         Pool fanOut = pools.fanOutPool();
-        return fanOut == null ? work.apply(current) : asUserOn(fanOut, caller, planning, work);
+        // only reads are ever spread (a summary's or a detail's statements)
+        return fanOut == null ? work.apply(current) : readOn(fanOut, caller, planning, work);
     }
 
     /** A transaction on a connection of the pool that first becomes the caller, then does the work. */
@@ -104,6 +114,42 @@ public class TenantScope {
                 .preparedQuery(planning.becomeUser)
                 .execute(Tuple.of(caller.claimsJson()))
                 .chain(() -> work.apply(connection))));
+    }
+
+    /**
+     * A read-only transaction on a connection of the pool that first becomes the caller, in two round trips fewer
+     * than {@link #asUserOn} (a 30-day hourly trend's first connection made five one after the other: BEGIN, the
+     * claims, the workflow, its rows, COMMIT):
+     * <ul>
+     * <li>BEGIN, the claims and the work's first statements are written at once, pipelined: PostgreSQL runs them in
+     * that order on the one connection, so every statement of the work runs inside the transaction, as the user. If
+     * BEGIN or the claims fail, so does everything after them in the transaction, and the combined result fails:
+     * no row read is answered;
+     * <li>the answer does not wait for COMMIT: it ends a transaction that changed nothing, whose reads are complete
+     * once their rows are in. The connection returns to the pool after the COMMIT (or, after a failure, the
+     * ROLLBACK), as before.
+     * </ul>
+     */
+    private <T> Uni<T> readOn(Pool from, Caller caller, Planning planning, Function<SqlConnection, Uni<T>> work) {
+        return bridge.onEventLoop(() -> from.getConnection().chain(connection -> Uni.combine().all()
+                // subscribed in this order, so written in this order
+                .unis(connection.query("BEGIN").execute(),
+                        connection.preparedQuery(planning.becomeUser).execute(Tuple.of(caller.claimsJson())),
+                        Uni.createFrom().deferred(() -> work.apply(connection)))
+                .asTuple()
+                .onItemOrFailure().transformToUni((done, failure) -> {
+                    String end = failure == null ? "COMMIT" : "ROLLBACK";
+                    Uni<Void> ended = connection.query(end).execute().replaceWithVoid()
+                            .onTermination().call(connection::close);
+                    if (failure != null) {
+                        return ended.onItemOrFailure()
+                                .transformToUni((ignored, also) -> Uni.createFrom().<T>failure(failure));
+                    }
+                    ended.subscribe().with(ignored -> {
+                    }, ignored -> {
+                    }); // a failed COMMIT of a read changes nothing; the pool discards a broken connection
+                    return Uni.createFrom().item(done.getItem3());
+                })));
     }
 
     private static void requireUser(Caller caller) {

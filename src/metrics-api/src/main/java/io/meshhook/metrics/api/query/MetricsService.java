@@ -68,7 +68,7 @@ public class MetricsService {
         Instant now = clock.instant();
         MetricsQuery query = parser.summary(params, now);
         // pipelined on the connection: the kept day starts and the workflows
-        return scope.queryAsUser(caller, connection -> Uni.combine().all().unis(
+        return scope.readAsUser(caller, TenantScope.Planning.CONNECTION, connection -> Uni.combine().all().unis(
                 RollupReader.localDayStarts(connection), RollupReader.workflows(connection, query)).asTuple()
                 .chain(t -> summary(caller, connection, new RollupReader(connection, query, t.getItem1()),
                         t.getItem2(), query, now)));
@@ -81,7 +81,7 @@ public class MetricsService {
         UUID workflowId = workflowId(id);
         // a detail's statements are about one workflow and a few ranges: the same plan is best for every workflow,
         // so each connection plans them once (their plans with parameters took 0.3-0.5 ms each, every request)
-        return scope.queryAsUser(caller, TenantScope.Planning.GENERIC, connection -> {
+        return scope.readAsUser(caller, TenantScope.Planning.GENERIC, connection -> {
             // pipelined on the connection: the kept day starts and the workflow
             Uni<Target> target = Uni.combine().all().unis(RollupReader.localDayStarts(connection),
                     connection.preparedQuery(MetricsSql.RESOLVE).execute(Tuple.of(workflowId))).asTuple().map(t -> {
