@@ -140,6 +140,55 @@ class LocalDaysTest {
         assertHours(hours(tenant, v1, from, to), runs, from, 0);
     }
 
+    /**
+     * A detail of a workflow asked for before reads its rows at once, with the day starts kept at the last detail
+     * (MetricsService's hint), and answers only if the statements beside them still find those: once Kathmandu's day
+     * start is dropped (its local days deleted), the next detail of the same workflow answers the same days from
+     * the hours and quarters, not from the deleted rows. And the hint grants nothing: another tenant asking for the
+     * workflow gets the 404 of a workflow that does not exist, before and after its owner.
+     */
+    @Test
+    void shouldAnswerADetailAsBeforeAfterItsZonesDayStartIsDroppedAndHideItFromOtherTenants() {
+        TestDatabase db = DatabaseResource.database();
+        Tenant tenant = Tenant.create();
+        Flow flow = tenant.flow("detail-days");
+        LocalDate first = LocalDate.now(KATHMANDU).minusDays(12);
+        ZonedDateTime from = first.atStartOfDay(KATHMANDU);
+        ZonedDateTime to = first.plusDays(10).atStartOfDay(KATHMANDU);
+        List<Run> runs = aroundMidnights(List.of(flow), first, 0, 10);
+        new RecordedRuns(recorder).add(runs).record();
+        db.query("select run_metrics_keep_local_days('Asia/Kathmandu')");
+        Tenant other = Tenant.create();
+        MetricsApi.problem(other.get(WORKFLOW + flow.id(), "range", "30d"), 404);
+
+        JsonNode fromLocalDays = detailDays(tenant, flow, from, to);
+        assertDetailDays(fromLocalDays, runs, first);
+        db.execute("select run_metrics_drop_local_days(1095::smallint)");
+        JsonNode afterDrop = detailDays(tenant, flow, from, to);
+
+        assertDetailDays(afterDrop, runs, first);
+        assertThat(afterDrop.at("/series")).isEqualTo(fromLocalDays.at("/series"));
+        MetricsApi.problem(other.get(WORKFLOW + flow.id(), "range", "30d"), 404);
+        db.query("select run_metrics_keep_local_days('Asia/Kathmandu')"); // kept for the tests after this one
+        assertDetailDays(detailDays(tenant, flow, from, to), runs, first);
+    }
+
+    private static JsonNode detailDays(Tenant tenant, Flow flow, ZonedDateTime from, ZonedDateTime to) {
+        return tenant.ok(WORKFLOW + flow.id(), "from", from.toOffsetDateTime(), "to", to.toOffsetDateTime(), "tz",
+                KATHMANDU.getId(), "granularity", "day");
+    }
+
+    /** A detail's ten days, each with the counted runs of its Kathmandu date. */
+    private static void assertDetailDays(JsonNode body, List<Run> runs, LocalDate first) {
+        JsonNode series = body.at("/series");
+        assertThat(series).hasSize(10);
+        for (int i = 0; i < 10; i++) {
+            LocalDate d = first.plusDays(i);
+            assertCounts(series.get(i), Counts.of(runs.stream()
+                    .filter(r -> r.counted() && r.finishedAt().atZone(KATHMANDU).toLocalDate().equals(d)).toList()));
+        }
+    }
+
     private static JsonNode hours(Tenant tenant, Flow flow, Instant from, Instant to) {
         return tenant.ok(WORKFLOW + flow.id(), "from", from, "to", to, "granularity", "hour");
     }

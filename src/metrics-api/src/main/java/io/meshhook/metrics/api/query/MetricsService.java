@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -54,6 +56,16 @@ public class MetricsService {
     private final Clock clock;
     private final int splitWorkflows;
 
+    /**
+     * The key of each workflow id a detail was asked for, and the day starts kept at the last detail: a detail of
+     * the same workflow then reads its rows in the same round trip as the statements that find the workflow (and
+     * check the caller may see it) instead of after them, and answers only once those statements agree. Only a hint:
+     * shared by all callers, it grants nothing (every statement runs under the caller's row-level security, and a
+     * workflow the caller cannot see is a 404 whatever it holds). At most 10,000 ids, then it starts over.
+     */
+    private final Map<UUID, Key> workflowKeys = new ConcurrentHashMap<>();
+    private volatile Set<Integer> keptDayStarts;
+
     MetricsService(TenantScope scope, QueryParser parser, Cursors cursors, Clock clock,
             @ConfigProperty(name = "run-metrics.query.split-workflows", defaultValue = "8") int splitWorkflows) {
         this.scope = scope;
@@ -79,6 +91,8 @@ public class MetricsService {
         Instant now = clock.instant();
         MetricsQuery query = parser.detail(params, now);
         UUID workflowId = workflowId(id);
+        Key guessedKey = workflowKeys.get(workflowId);
+        Set<Integer> guessedStarts = keptDayStarts;
         // a detail's statements are about one workflow and a few ranges: the same plan is best for every workflow,
         // so each connection plans them once (their plans with parameters took 0.3-0.5 ms each, every request)
         return scope.readAsUser(caller, TenantScope.Planning.GENERIC, connection -> {
@@ -90,19 +104,36 @@ public class MetricsService {
                         }
                         Row row = t.getItem2().iterator().next();
                         return new Target(new Key(row.getUUID("project_id"), row.getString("workflow_slug")),
-                                new RollupReader(connection, query, t.getItem1()));
+                                t.getItem1(), new RollupReader(connection, query, t.getItem1()));
                     }).memoize().indefinitely();
-            // the second connection opens and becomes the user meanwhile (it waited for the workflow before, and
-            // its two round trips came after the first connection's statements had run), then reads what it
-            // reads beside the first as soon as the workflow is known; an unknown workflow fails both
-            Uni<Beside> beside = started(scope.besideAsUser(caller, connection, TenantScope.Planning.GENERIC,
-                    other -> target.chain(t -> beside(t.reader().on(other), other, query, t.key()))));
-            return target.chain(t -> detail(t.reader(), query, t.key(), now, beside));
+            if (guessedKey == null || guessedStarts == null) {
+                return detail(caller, connection, target.invoke(t -> remember(workflowId, t)), query, now);
+            }
+            // the workflow seen last time, read at once: its rows behind the statements that check it, the rest
+            // beside; answered once those statements agree, read again if the workflow or the kept day starts changed
+            Uni<WorkflowDetail> guessed = detail(caller, connection, Uni.createFrom().item(new Target(guessedKey,
+                    guessedStarts, new RollupReader(connection, query, guessedStarts))), query, now);
+            return Uni.combine().all().unis(target, guessed).asTuple().chain(t -> {
+                Target found = t.getItem1();
+                if (found.key().equals(guessedKey) && found.dayStarts().equals(guessedStarts)) {
+                    return Uni.createFrom().item(t.getItem2());
+                }
+                remember(workflowId, found);
+                return detail(caller, connection, Uni.createFrom().item(found), query, now);
+            });
         });
     }
 
-    /** The workflow a detail is about, and the reader of its first connection. */
-    private record Target(Key key, RollupReader reader) {
+    private void remember(UUID workflowId, Target found) {
+        if (workflowKeys.size() >= 10_000) {
+            workflowKeys.clear();
+        }
+        workflowKeys.put(workflowId, found.key());
+        keptDayStarts = found.dayStarts();
+    }
+
+    /** The workflow a detail is about, the day starts kept, and the reader of its first connection. */
+    private record Target(Key key, Set<Integer> dayStarts, RollupReader reader) {
     }
 
     /** Subscribes now (the work starts at once) and gives the outcome to whoever subscribes later, once. */
@@ -180,6 +211,18 @@ public class MetricsService {
         Instant kept = w.previousFrom().isAfter(horizon) ? w.previousFrom() : horizon;
         long period = w.from().getEpochSecond() - w.previousFrom().getEpochSecond();
         return 2 * (w.from().getEpochSecond() - kept.getEpochSecond()) >= period;
+    }
+
+    /**
+     * A detail of the workflow {@code which} names: its rollup rows on this connection, the rest on another one
+     * beside it, which opens and becomes the user meanwhile (while {@code which} is still being read, if it is).
+     */
+    private Uni<WorkflowDetail> detail(Caller caller, SqlConnection connection, Uni<Target> which,
+            MetricsQuery query, Instant now) {
+        Uni<Target> target = which.memoize().indefinitely();
+        Uni<Beside> beside = started(scope.besideAsUser(caller, connection, TenantScope.Planning.GENERIC,
+                other -> target.chain(t -> beside(t.reader().on(other), other, query, t.key()))));
+        return target.chain(t -> detail(t.reader(), query, t.key(), now, beside));
     }
 
     private Uni<WorkflowDetail> detail(RollupReader reader, MetricsQuery query, Key key, Instant now,
