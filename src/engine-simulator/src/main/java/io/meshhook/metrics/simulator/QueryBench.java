@@ -132,10 +132,10 @@ public final class QueryBench {
         }
     }
 
-    private static final String ONE = " and workflow_slug = ?6";
+    static final String ONE = " and workflow_slug = ?6";
 
     /** Counts of both periods and duration percentiles of the current one, per workflow. */
-    private static String figures(String where) {
+    static String figures(String where) {
         return """
                 select workflow_slug,
                     count(*) filter (where finished_at >= ?3 and status = 'succeeded') as succeeded,
@@ -153,7 +153,7 @@ public final class QueryBench {
     }
 
     /** The series in the zone, and per workflow too when the endpoint draws sparklines. */
-    private static String series(String unit, boolean perWorkflow, String where) {
+    static String series(String unit, boolean perWorkflow, String where) {
         return "select date_trunc('" + unit + "', finished_at, ?5) as bucket, "
                 + (perWorkflow ? "workflow_slug" : "null::text as workflow_slug") + ","
                 + " count(*) filter (where status = 'succeeded') as succeeded,"
@@ -162,7 +162,7 @@ public final class QueryBench {
                 + " and trigger <> 'test'" + where + " group by " + (perWorkflow ? "grouping sets ((1), (1, 2))" : "1");
     }
 
-    private static String versionsAndErrors() {
+    static String versionsAndErrors() {
         return """
                 select workflow_version, count(*), count(*) filter (where status in ('failed', 'timed_out')),
                     array_agg(distinct error_code) filter (where error_code is not null)
@@ -178,7 +178,7 @@ public final class QueryBench {
     }
 
     /** Binds numbered placeholders ?1..?9, each of which may appear several times, as JDBC's plain ?s. */
-    private static PreparedStatement prepare(Connection db, String sql, Object[] params) throws Exception {
+    static PreparedStatement prepare(Connection db, String sql, Object[] params) throws Exception {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\?(\\d)").matcher(sql);
         List<Integer> order = new ArrayList<>();
         while (m.find()) {
@@ -196,13 +196,13 @@ public final class QueryBench {
         return st;
     }
 
-    private static double percentile(double[] values, double p) {
+    static double percentile(double[] values, double p) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    private static String env(String name, String fallback) {
+    static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
     }
