@@ -42,10 +42,9 @@ class FanOutTest {
 
     @Test
     void shouldRunBesideOnAnotherBackendAsTheSameUserUnderRowLevelSecurity() {
-        Tenant a = Tenant.create();
-        Tenant b = Tenant.create();
-        new RecordedRuns(recorder).add(List.of(a.flow("a-flow").run("succeeded", at(0, 1)),
-                b.flow("b-flow").run("failed", at(0, 2)))).record();
+        List<Tenant> tenants = twoTenantsWithARunEach();
+        Tenant a = tenants.get(0);
+        Tenant b = tenants.get(1);
         List<Row> both = onBoth(userOf(a), TenantScope.Planning.CONNECTION, WHO);
 
         Row first = both.get(0);
@@ -87,10 +86,7 @@ class FanOutTest {
      */
     @Test
     void shouldReadInsideTheTransactionAsTheUserAndEndIt() {
-        Tenant a = Tenant.create();
-        Tenant b = Tenant.create();
-        new RecordedRuns(recorder).add(List.of(a.flow("a-flow").run("succeeded", at(0, 1)),
-                b.flow("b-flow").run("failed", at(0, 2)))).record();
+        Tenant a = twoTenantsWithARunEach().get(0);
 
         for (TenantScope.Planning planning : TenantScope.Planning.values()) {
             Row row = scope.readAsUser(userOf(a), planning, c -> c.query(WHO).execute())
@@ -143,6 +139,15 @@ class FanOutTest {
             }
         }
         assertThat(open).as("backends idle in a transaction").isZero();
+    }
+
+    /** Two tenants, each with a project and a recorded run of its own. */
+    private List<Tenant> twoTenantsWithARunEach() {
+        Tenant a = Tenant.create();
+        Tenant b = Tenant.create();
+        new RecordedRuns(recorder).add(List.of(a.flow("a-flow").run("succeeded", at(0, 1)),
+                b.flow("b-flow").run("failed", at(0, 2)))).record();
+        return List.of(a, b);
     }
 
     /** The first row of {@code sql} on a read's connection, then on the connection beside it, planned as asked. */

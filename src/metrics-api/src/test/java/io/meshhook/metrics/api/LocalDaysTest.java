@@ -60,14 +60,14 @@ class LocalDaysTest {
         List<Run> runs = new ArrayList<>(aroundMidnights(flows, first, 0, 6));
         new RecordedRuns(recorder).add(runs).record();
         db.execute("select run_metrics_drop_local_days(1095::smallint)"); // another test class may have kept it
-        JsonNode fromPieces = days(tenant, from, to);
+        JsonNode fromPieces = days(tenant, SUMMARY, from, to);
         assertDays(fromPieces, runs, first);
 
         List<Integer> added = db.query("select run_metrics_keep_local_days('Asia/Kathmandu') as m").stream()
                 .map(r -> ((Number) r.get("m")).intValue()).toList();
 
         assertThat(added).containsExactly(1095);
-        JsonNode fromLocalDays = days(tenant, from, to);
+        JsonNode fromLocalDays = days(tenant, SUMMARY, from, to);
         assertThat(fromLocalDays.at("/aggregate")).isEqualTo(fromPieces.at("/aggregate"));
         assertThat(fromLocalDays.at("/workflows")).isEqualTo(fromPieces.at("/workflows"));
         assertThat(db.query("select run_metrics_keep_local_days('Asia/Kathmandu')")).as("kept already").isEmpty();
@@ -76,7 +76,7 @@ class LocalDaysTest {
         List<Run> later = aroundMidnights(flows, first, 3, 10);
         new RecordedRuns(recorder).add(later).record();
         runs.addAll(later);
-        assertDays(days(tenant, from, to), runs, first);
+        assertDays(days(tenant, SUMMARY, from, to), runs, first);
 
         // the answer is read from the level: a change to its rows alone shows, and the filtered query ignores it
         long touched = db.scalar("with t as (update workflow_run_rollups_local_daily set succeeded = succeeded + 1000"
@@ -85,7 +85,7 @@ class LocalDaysTest {
                 to.toOffsetDateTime());
         assertThat(touched).isGreaterThanOrEqualTo(10);
         Counts expected = Counts.in(runs, from.toInstant(), to.toInstant());
-        assertThat(days(tenant, from, to).at("/aggregate/counts/succeeded").asLong())
+        assertThat(days(tenant, SUMMARY, from, to).at("/aggregate/counts/succeeded").asLong())
                 .isEqualTo(expected.succeeded() + 1000 * touched);
         JsonNode webhookOnly = tenant.ok(SUMMARY, "from", from.toOffsetDateTime(), "to", to.toOffsetDateTime(),
                 "tz", KATHMANDU.getId(), "granularity", "day", "trigger", "webhook");
@@ -97,7 +97,7 @@ class LocalDaysTest {
                 + " where project_id = ?", tenant.project())).isEqualTo(touched);
         assertThat(db.scalar("select count(*) from run_metrics_reconcile_totals(interval '400 days', false)"
                 + " where project_id = ?", tenant.project())).isZero();
-        assertDays(days(tenant, from, to), runs, first);
+        assertDays(days(tenant, SUMMARY, from, to), runs, first);
     }
 
     @Test
@@ -161,32 +161,16 @@ class LocalDaysTest {
         Tenant other = Tenant.create();
         MetricsApi.problem(other.get(WORKFLOW + flow.id(), "range", "30d"), 404);
 
-        JsonNode fromLocalDays = detailDays(tenant, flow, from, to);
-        assertDetailDays(fromLocalDays, runs, first);
+        JsonNode fromLocalDays = days(tenant, WORKFLOW + flow.id(), from, to);
+        assertTenDays(fromLocalDays.at("/series"), runs, first);
         db.execute("select run_metrics_drop_local_days(1095::smallint)");
-        JsonNode afterDrop = detailDays(tenant, flow, from, to);
+        JsonNode afterDrop = days(tenant, WORKFLOW + flow.id(), from, to);
 
-        assertDetailDays(afterDrop, runs, first);
+        assertTenDays(afterDrop.at("/series"), runs, first);
         assertThat(afterDrop.at("/series")).isEqualTo(fromLocalDays.at("/series"));
         MetricsApi.problem(other.get(WORKFLOW + flow.id(), "range", "30d"), 404);
         db.query("select run_metrics_keep_local_days('Asia/Kathmandu')"); // kept for the tests after this one
-        assertDetailDays(detailDays(tenant, flow, from, to), runs, first);
-    }
-
-    private static JsonNode detailDays(Tenant tenant, Flow flow, ZonedDateTime from, ZonedDateTime to) {
-        return tenant.ok(WORKFLOW + flow.id(), "from", from.toOffsetDateTime(), "to", to.toOffsetDateTime(), "tz",
-                KATHMANDU.getId(), "granularity", "day");
-    }
-
-    /** A detail's ten days, each with the counted runs of its Kathmandu date. */
-    private static void assertDetailDays(JsonNode body, List<Run> runs, LocalDate first) {
-        JsonNode series = body.at("/series");
-        assertThat(series).hasSize(10);
-        for (int i = 0; i < 10; i++) {
-            LocalDate d = first.plusDays(i);
-            assertCounts(series.get(i), Counts.of(runs.stream()
-                    .filter(r -> r.counted() && r.finishedAt().atZone(KATHMANDU).toLocalDate().equals(d)).toList()));
-        }
+        assertTenDays(days(tenant, WORKFLOW + flow.id(), from, to).at("/series"), runs, first);
     }
 
     private static JsonNode hours(Tenant tenant, Flow flow, Instant from, Instant to) {
@@ -225,14 +209,22 @@ class LocalDaysTest {
                 .isZero();
     }
 
-    private static JsonNode days(Tenant tenant, ZonedDateTime from, ZonedDateTime to) {
-        return tenant.ok(SUMMARY, "from", from.toOffsetDateTime(), "to", to.toOffsetDateTime(), "tz",
+    /** The summary ({@code SUMMARY}) or a workflow's detail over [from, to) by Kathmandu days. */
+    private static JsonNode days(Tenant tenant, String path, ZonedDateTime from, ZonedDateTime to) {
+        return tenant.ok(path, "from", from.toOffsetDateTime(), "to", to.toOffsetDateTime(), "tz",
                 KATHMANDU.getId(), "granularity", "day");
     }
 
     /** Each of the ten days' counts, and the whole range's, from the runs by their Kathmandu date. */
     private static void assertDays(JsonNode body, List<Run> runs, LocalDate first) {
-        JsonNode series = body.at("/aggregate/series");
+        assertTenDays(body.at("/aggregate/series"), runs, first);
+        Instant from = first.atStartOfDay(KATHMANDU).toInstant();
+        Instant to = first.plusDays(10).atStartOfDay(KATHMANDU).toInstant();
+        assertCounts(body.at("/aggregate/counts"), Counts.in(runs, from, to));
+    }
+
+    /** A series of ten Kathmandu days from {@code first}, each with the counted runs of its date. */
+    private static void assertTenDays(JsonNode series, List<Run> runs, LocalDate first) {
         assertThat(series).hasSize(10);
         for (int i = 0; i < 10; i++) {
             LocalDate d = first.plusDays(i);
@@ -240,9 +232,6 @@ class LocalDaysTest {
             assertCounts(series.get(i), Counts.of(runs.stream()
                     .filter(r -> r.counted() && r.finishedAt().atZone(KATHMANDU).toLocalDate().equals(d)).toList()));
         }
-        Instant from = first.atStartOfDay(KATHMANDU).toInstant();
-        Instant to = first.plusDays(10).atStartOfDay(KATHMANDU).toInstant();
-        assertCounts(body.at("/aggregate/counts"), Counts.in(runs, from, to));
     }
 
     /**
