@@ -189,8 +189,8 @@ final class RollupReader {
     private Uni<WindowFigures> rows(List<Key> keys, Series.Frame frame, boolean withHistograms, Periods periods) {
         TimeWindow w = query.window();
         long from = w.from().getEpochSecond();
-        return run(MetricsSql.WINDOW_ROWS, keys, pieces(frame, periods),
-                Map.of("from", offset(w.from()), "hist", withHistograms)).map(rows -> {
+        return run(withHistograms ? MetricsSql.WINDOW_ROWS : MetricsSql.WINDOW_COUNTS, keys, pieces(frame, periods),
+                Map.of("from", offset(w.from()))).map(rows -> {
                     // columns by position (WINDOW_ROWS), the workflow by its ordinal in the keys: a few thousand rows,
                     // and looking columns up by name and hashing a new slug string per row was most of the reader's
                     // time
