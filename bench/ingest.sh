@@ -4,6 +4,7 @@
 # spread over 1,000 workflows and on one hot workflow, at the same concurrency; then checks that every
 # acknowledged run was counted exactly once. Prints a table.   Usage: bench/ingest.sh [seconds] [clients]
 #   WARMUP_SECONDS=30: unmeasured load after each start of the function (its JIT warm-up)
+#   AFTER_MIGRATE_SQL: statements run on the new database after the migrations (e.g. drop an index to price it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-20}
@@ -18,6 +19,7 @@ bash infra/local/ensure-postgres.sh >/dev/null
 [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -B -q -DskipTests install
 psql -h 127.0.0.1 -U postgres -qc "drop database if exists $DB with (force)" -c "create database $DB"
 java -jar src/db-migrate/target/db-migrate-*-cli.jar "jdbc:postgresql://127.0.0.1:5432/$DB" postgres "" >/dev/null
+[ -z "${AFTER_MIGRATE_SQL:-}" ] || $PSQL -c "$AFTER_MIGRATE_SQL"
 
 . bench/lib.sh
 TOKEN=$(jwt '"role":"service_role"')
