@@ -231,8 +231,9 @@ public class MetricsService {
         Series.Frame frame = Series.frame(w, now);
         // independent statements, pipelined on two connections at once (about half of a 30-day hourly trend's time
         // was PostgreSQL's, one statement after the other): the rollup rows on this one; the versions, the recent
-        // failures, the top errors and (with many buckets) the histograms by whole days beside it. The split follows
-        // the pages each side reads when they are not in PostgreSQL's buffers (~70 each for a 30-day hourly trend)
+        // failures, the top errors and (with many buckets) the histograms by whole days beside it. Cold, a 30-day
+        // hourly trend reads ~40 pages on this side since V14 and ~70 beside it; moving the histograms over to even
+        // them out, or the versions to a third connection, did not make it faster (both sides wait on one disk)
         Uni<RollupReader.WindowFigures> rows = reader.rows(List.of(key), frame, reader.histogramsInRows(1));
         return Uni.combine().all().unis(rows, beside).asTuple().map(t -> {
             RollupReader.WindowFigures window = t.getItem1().withHistograms(t.getItem2().histograms());

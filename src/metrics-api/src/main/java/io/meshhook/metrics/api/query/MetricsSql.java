@@ -40,7 +40,7 @@ final class MetricsSql {
     /**
      * WINDOW_ROWS without the histograms (HISTOGRAMS reads them from whole days): a statement that never names
      * {@code duration_hist}, so that PostgreSQL may answer it from the hourly totals' narrow index (V14) instead of
-     * the key that carries the histograms, four times as wide.
+     * the key that carries the histograms, twice its size.
      */
     static final LevelStatement WINDOW_COUNTS = windowRows("null::text");
 
