@@ -32,10 +32,7 @@ public final class EndpointAB {
         Instant now = Instant.now();
         Object[] params = {QueryBench.env("PROJECT", ""), now.minus(60, ChronoUnit.DAYS),
                 now.minus(30, ChronoUnit.DAYS), now, "UTC", QueryBench.env("WORKFLOW_SLUG", "")};
-        List<String> statements = before.equals("raw")
-                ? List.of(QueryBench.figures(QueryBench.ONE), QueryBench.series("hour", false, QueryBench.ONE),
-                        QueryBench.versionsAndErrors())
-                : List.of(before);
+        List<String> statements = before.equals("raw") ? QueryBench.hourlyRaw() : List.of(before);
 
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest[] requests = new HttpRequest[urls.length];

@@ -60,8 +60,7 @@ public final class QueryBench {
                         List.of(figures(""), series("day", true, "")), params(project, m60, m30, now, "UTC"), 50),
                 new Scenario("30-day hourly trend of one workflow",
                         "/api/metrics/workflow/" + workflowId + "?range=30d&granularity=hour",
-                        List.of(figures(ONE), series("hour", false, ONE), versionsAndErrors()),
-                        params(project, m60, m30, now, "UTC", slug), 15),
+                        hourlyRaw(), params(project, m60, m30, now, "UTC", slug), 15),
                 new Scenario("365-day daily trend in Asia/Kathmandu, all workflows of a project",
                         "/api/metrics/workflows/summary?range=365d&granularity=day&limit=50&tz="
                                 + URLEncoder.encode("Asia/Kathmandu", StandardCharsets.UTF_8) + "&project=" + project,
@@ -132,10 +131,15 @@ public final class QueryBench {
         }
     }
 
-    static final String ONE = " and workflow_slug = ?6";
+    private static final String ONE = " and workflow_slug = ?6";
+
+    /** The raw aggregation equivalent to a workflow's hourly trend (params: project, m60, m30, now, zone, slug). */
+    static List<String> hourlyRaw() {
+        return List.of(figures(ONE), series("hour", false, ONE), versionsAndErrors());
+    }
 
     /** Counts of both periods and duration percentiles of the current one, per workflow. */
-    static String figures(String where) {
+    private static String figures(String where) {
         return """
                 select workflow_slug,
                     count(*) filter (where finished_at >= ?3 and status = 'succeeded') as succeeded,
@@ -153,7 +157,7 @@ public final class QueryBench {
     }
 
     /** The series in the zone, and per workflow too when the endpoint draws sparklines. */
-    static String series(String unit, boolean perWorkflow, String where) {
+    private static String series(String unit, boolean perWorkflow, String where) {
         return "select date_trunc('" + unit + "', finished_at, ?5) as bucket, "
                 + (perWorkflow ? "workflow_slug" : "null::text as workflow_slug") + ","
                 + " count(*) filter (where status = 'succeeded') as succeeded,"
@@ -162,7 +166,7 @@ public final class QueryBench {
                 + " and trigger <> 'test'" + where + " group by " + (perWorkflow ? "grouping sets ((1), (1, 2))" : "1");
     }
 
-    static String versionsAndErrors() {
+    private static String versionsAndErrors() {
         return """
                 select workflow_version, count(*), count(*) filter (where status in ('failed', 'timed_out')),
                     array_agg(distinct error_code) filter (where error_code is not null)

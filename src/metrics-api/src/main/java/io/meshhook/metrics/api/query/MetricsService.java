@@ -104,15 +104,15 @@ public class MetricsService {
                         }
                         Row row = t.getItem2().iterator().next();
                         return new Target(new Key(row.getUUID("project_id"), row.getString("workflow_slug")),
-                                t.getItem1(), new RollupReader(connection, query, t.getItem1()));
+                                t.getItem1());
                     }).memoize().indefinitely();
             if (guessedKey == null || guessedStarts == null) {
                 return detail(caller, connection, target.invoke(t -> remember(workflowId, t)), query, now);
             }
             // the workflow seen last time, read at once: its rows behind the statements that check it, the rest
             // beside; answered once those statements agree, read again if the workflow or the kept day starts changed
-            Uni<WorkflowDetail> guessed = detail(caller, connection, Uni.createFrom().item(new Target(guessedKey,
-                    guessedStarts, new RollupReader(connection, query, guessedStarts))), query, now);
+            Uni<WorkflowDetail> guessed = detail(caller, connection,
+                    Uni.createFrom().item(new Target(guessedKey, guessedStarts)), query, now);
             return Uni.combine().all().unis(target, guessed).asTuple().chain(t -> {
                 Target found = t.getItem1();
                 if (found.key().equals(guessedKey) && found.dayStarts().equals(guessedStarts)) {
@@ -132,8 +132,8 @@ public class MetricsService {
         keptDayStarts = found.dayStarts();
     }
 
-    /** The workflow a detail is about, the day starts kept, and the reader of its first connection. */
-    private record Target(Key key, Set<Integer> dayStarts, RollupReader reader) {
+    /** The workflow a detail is about, and the day starts kept (which its readers need). */
+    private record Target(Key key, Set<Integer> dayStarts) {
     }
 
     /** Subscribes now (the work starts at once) and gives the outcome to whoever subscribes later, once. */
@@ -221,8 +221,10 @@ public class MetricsService {
             MetricsQuery query, Instant now) {
         Uni<Target> target = which.memoize().indefinitely();
         Uni<Beside> beside = started(scope.besideAsUser(caller, connection, TenantScope.Planning.GENERIC,
-                other -> target.chain(t -> beside(t.reader().on(other), other, query, t.key()))));
-        return target.chain(t -> detail(t.reader(), query, t.key(), now, beside));
+                other -> target.chain(t -> beside(new RollupReader(other, query, t.dayStarts()), other, query,
+                        t.key()))));
+        return target.chain(t -> detail(new RollupReader(connection, query, t.dayStarts()), query, t.key(), now,
+                beside));
     }
 
     private Uni<WorkflowDetail> detail(RollupReader reader, MetricsQuery query, Key key, Instant now,
