@@ -58,13 +58,14 @@ load() { # seconds workflows batch rate warmup
 # one has no JIT at all). Every run acknowledged here is counted by the exactly-once check at the end.
 warm_up() {
   local out
-  out=$(load "$WARMUP_SECONDS" 1000 1 0 0)
+  out=$(load "$WARMUP_SECONDS" 1000 1 0 0 | grep '^clients=')
   acked=$((acked + $(echo "$out" | sed -E 's/.*acknowledged=([0-9]+).*/\1/')))
 }
 http() { # label workflows batch [rate]
   local out
   out=$(load "$SECONDS_EACH" "$2" "$3" "${4:-0}" 3)
   echo "$out" >&2
+  out=$(echo "$out" | grep '^clients=') # the figures' line (a line of answers by status may follow it)
   rows+=("$(echo "$out" | sed -E "s/.*runs\/s=([0-9]+) p50=([0-9.]+ms) p99=([0-9.]+ms).*/| record-outcome, $1 | $CLIENTS | \1 runs\/s | \2 | \3 |/")")
   acked=$((acked + $(echo "$out" | sed -E 's/.*acknowledged=([0-9]+).*/\1/')))
 }

@@ -199,7 +199,7 @@ public final class IngestLoad {
         System.out.printf("clients=%d batch=%d workflows=%d seconds=%d requests=%d failed=%d acknowledged=%d"
                 + " runs/s=%.0f p50=%.1fms p99=%.1fms%n", clients, batch, workflows, seconds, sorted.length, counts[0],
                 counts[1], counts[2] / (double) seconds, pct(sorted, 0.50), pct(sorted, 0.99));
-        if (retry) {
+        if (retry || counts[0] > 0) { // what the failures were (a 429 is the service's budget, see README "Limits")
             System.out.printf("answers by status %s (0: no answer) slowest=%.0fms%n", byStatus[0], counts[3] / 1e6);
         }
         if (!ackedFile.isEmpty()) {
