@@ -103,6 +103,8 @@ join lateral (
 ) l on true;
 
 \echo error rollups
+-- in the order their hours' first failures arrive, as a live database inserts them: a workflow's rows lie about one
+-- to a heap page among every other workflow's, not side by side (V15, and the eighth session in README "Benchmark")
 insert into workflow_run_error_rollups (project_id, workflow_slug, bucket_start, error_code, occurrences,
     sample_message, last_seen_at)
 select project_id, workflow_slug, date_bin('1 hour', finished_at, timestamptz 'epoch'),
@@ -111,7 +113,8 @@ select project_id, workflow_slug, date_bin('1 hour', finished_at, timestamptz 'e
     max(finished_at)
 from workflow_run_outcomes
 where project_id in (select project_id from bench_workflows) and status in ('failed', 'timed_out')
-group by 1, 2, 3, 4;
+group by 1, 2, 3, 4
+order by min(finished_at);
 
 -- as autovacuum would have by the time anyone queries: visibility map set, statistics fresh
 vacuum analyze;
