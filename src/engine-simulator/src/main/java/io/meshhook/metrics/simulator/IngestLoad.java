@@ -236,11 +236,20 @@ public final class IngestLoad {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int w = random.nextInt(workflows);
         Instant finished = Instant.now();
-        return Map.of("runId", UUID.randomUUID().toString(), "projectId", project.toString(), "workflowId",
-                new UUID(project.getMostSignificantBits(), w).toString(), "workflowSlug", "wf-" + w,
-                "workflowVersion", 1, "status", random.nextInt(10) == 0 ? "failed" : "succeeded", "startedAt",
-                finished.minusMillis(200 + random.nextInt(2_000)).toString(), "finishedAt", finished.toString());
+        Map<String, Object> run = new java.util.HashMap<>(Map.of("runId", UUID.randomUUID().toString(),
+                "projectId", project.toString(), "workflowId", new UUID(project.getMostSignificantBits(), w).toString(),
+                "workflowSlug", "wf-" + w, "workflowVersion", 1, "status", "succeeded", "startedAt",
+                finished.minusMillis(200 + random.nextInt(2_000)).toString(), "finishedAt", finished.toString()));
+        if (random.nextInt(10) == 0) {
+            // a failure as the engine reports one: a code and a message (they feed the error rollups, V15)
+            String code = FAILURES[random.nextInt(FAILURES.length)];
+            run.put("status", "failed");
+            run.put("error", Map.of("code", code, "message", "step failed: " + code.toLowerCase()));
+        }
+        return run;
     }
+
+    private static final String[] FAILURES = {"HTTP_502", "HTTP_500", "RATE_LIMITED", "DB_LOCK_TIMEOUT"};
 
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
