@@ -40,6 +40,9 @@ import io.vertx.core.http.RequestOptions;
  */
 public final class IngestLoad {
 
+    /** The error codes of the failed runs sent (one run in ten fails). */
+    private static final String[] FAILURES = {"HTTP_502", "HTTP_500", "RATE_LIMITED", "DB_LOCK_TIMEOUT"};
+
     private final String token;
     private final UUID project;
     private final int batch;
@@ -248,8 +251,6 @@ public final class IngestLoad {
         }
         return run;
     }
-
-    private static final String[] FAILURES = {"HTTP_502", "HTTP_500", "RATE_LIMITED", "DB_LOCK_TIMEOUT"};
 
     private static String env(String name, String fallback) {
         String value = System.getenv(name);

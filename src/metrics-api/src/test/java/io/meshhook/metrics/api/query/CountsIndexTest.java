@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -94,25 +95,19 @@ class CountsIndexTest {
                     (?, 'sync', '2026-03-01 14:00Z', 'DB_LOCK', 9, 'out of the range', '2026-03-01 14:01Z')
                 """, project, project, project, project, project, project);
 
-        List<Map<String, Object>> top = new java.util.ArrayList<>();
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), "");
-                Statement s = c.createStatement()) {
-            s.execute("prepare top_errors as " + MetricsSql.TOP_ERRORS);
-            try (ResultSet rs = s.executeQuery("execute top_errors('" + project
-                    + "', 'sync', '2026-03-01 09:00Z', '2026-03-01 14:00Z')")) {
-                while (rs.next()) {
-                    top.add(Map.of("error_code", rs.getString(1), "occurrences", rs.getLong(2),
-                            "sample_message", java.util.Optional.ofNullable(rs.getString(4))));
-                }
-            }
-        }
+        List<TopError> top = executed("", MetricsSql.TOP_ERRORS, "'" + project + "'", "'sync'",
+                "'2026-03-01 09:00Z'", "'2026-03-01 14:00Z'").stream()
+                .map(r -> new TopError(r.get(0), Long.parseLong(r.get(1)), r.get(3))).toList();
 
-        assertThat(top).extracting(r -> r.get("error_code")).as("by occurrences, then the latest seen first")
+        assertThat(top).extracting(TopError::code).as("by occurrences, then the latest seen first")
                 .containsExactly("HTTP_502", "DB_LOCK", "TIMEOUT");
-        assertThat(top).extracting(r -> ((Number) r.get("occurrences")).longValue()).containsExactly(6L, 4L, 4L);
-        assertThat(top).extracting(r -> r.get("sample_message")).as("the latest hour with a message, in the range")
-                .containsExactly(java.util.Optional.of("bad gateway at 11"), java.util.Optional.of("lock wait at 13"),
-                        java.util.Optional.empty());
+        assertThat(top).extracting(TopError::occurrences).containsExactly(6L, 4L, 4L);
+        assertThat(top).extracting(TopError::sampleMessage).as("the latest hour with a message, in the range")
+                .containsExactly("bad gateway at 11", "lock wait at 13", null);
+    }
+
+    /** A row of TOP_ERRORS. */
+    private record TopError(String code, long occurrences, String sampleMessage) {
     }
 
     /** The plan of a statement read per key from the hourly totals over the last 30 days (see {@link #explain}). */
@@ -128,24 +123,39 @@ class CountsIndexTest {
         }).toArray(String[]::new));
     }
 
-    /**
-     * The plan of a statement for these arguments (SQL literals), with sequential and bitmap scans off: on tables
-     * this small PostgreSQL would read the heap whole, and the question is which of the indexes it can use.
-     */
+    /** The plan of a statement for these arguments (SQL literals; see {@link #executed}). */
     private static String explain(String sql, String... arguments) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        for (List<String> line : executed("explain (costs off) ", sql, arguments)) {
+            plan.append(line.get(0)).append('\n');
+        }
+        return plan.toString();
+    }
+
+    /**
+     * The rows (as text) of {@code how} (nothing, or an EXPLAIN) executing a statement prepared as metrics-api's
+     * client prepares it, for these arguments (SQL literals), with sequential and bitmap scans off: on tables this
+     * small PostgreSQL would read the heap whole, and the question is which of the indexes it can use.
+     */
+    private static List<List<String>> executed(String how, String sql, String... arguments) throws SQLException {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), "");
                 Statement s = c.createStatement()) {
             s.execute("set enable_seqscan = off");
             s.execute("set enable_bitmapscan = off");
             s.execute("prepare statement_under_test as " + sql);
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet rs = s.executeQuery("explain (costs off) execute statement_under_test("
-                    + String.join(", ", arguments) + ")")) {
+            List<List<String>> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery(how + "execute statement_under_test(" + String.join(", ", arguments)
+                    + ")")) {
+                int columns = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
+                    List<String> row = new ArrayList<>(columns);
+                    for (int i = 1; i <= columns; i++) {
+                        row.add(rs.getString(i));
+                    }
+                    rows.add(row);
                 }
             }
-            return plan.toString();
+            return rows;
         }
     }
 }
